@@ -1,0 +1,56 @@
+"""Acronyms defined by the documents themselves, for query expansion ("FAO" -> its name)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+# "Food and Agriculture Organization (FAO)": the capitals of the long form spell the acronym.
+_INLINE = re.compile(r"((?:[A-Z][\w'’-]*[\s,]+(?:(?:of|for|and|on|the|in|to|de|des|du)\s+)*){1,10})\(([A-Z][A-Za-z-]{1,9})\)")
+# A glossary line: "IFAD International Fund for Agricultural Development".
+_GLOSSARY = re.compile(r"^([A-Z][A-Z-]{1,9}(?:\(s\))?)[ \t]+([A-Z][^\n]{5,90})$", re.M)
+_SMALL = {"of", "for", "and", "on", "the", "in", "to", "de", "des", "du"}
+
+
+def find_acronyms(texts: list[str]) -> dict[str, str]:
+    """Map each acronym to its most frequent expansion found in the texts.
+
+    An expansion counts only when the initials of its words spell the acronym, so random
+    parenthesised words and table rows are ignored.
+    """
+    votes: dict[str, Counter[str]] = {}
+    for text in texts:
+        for m in _INLINE.finditer(text):
+            _vote(votes, m.group(2), m.group(1))
+        for m in _GLOSSARY.finditer(text):
+            _vote(votes, m.group(1).replace("(s)", ""), m.group(2))
+    return {acr: c.most_common(1)[0][0] for acr, c in votes.items()}
+
+
+def expand(query: str, acronyms: dict[str, str]) -> str:
+    """The query with the long form of each known acronym appended (once)."""
+    found = [acronyms.get(w) or acronyms.get(w.removesuffix("s"))
+             for w in dict.fromkeys(re.findall(r"\b[A-Z][A-Za-z-]{1,9}\b", query))]
+    extra = [long for long in dict.fromkeys(found) if long and long.lower() not in query.lower()]
+    return query if not extra else f"{query} ({'; '.join(extra)})"
+
+
+def _vote(votes: dict[str, Counter[str]], acronym: str, phrase: str) -> None:
+    words = re.split(r"[\s,]+", phrase.strip(" ,"))
+    while words and words[0].lower() in _SMALL:
+        words.pop(0)
+    capitals = [w for w in words if w and w.lower() not in _SMALL]
+    letters = acronym.replace("-", "").upper()
+    # Keep the last words whose initials spell the acronym (the phrase may start too early).
+    for i in range(len(words)):
+        if words[i].lower() in _SMALL:
+            continue
+        tail = [w for w in words[i:] if w and w.lower() not in _SMALL]
+        if "".join(w[0].upper() for w in tail) == letters or (
+            len(tail) >= 2 and "".join(w[0] for w in tail).upper() == letters[: len(tail)]
+            and len(tail) == len(letters)
+        ):
+            votes.setdefault(acronym, Counter())[" ".join(words[i:])] += 1
+            return
+    if capitals and capitals[0][0].upper() == letters[0] and len(capitals) >= len(letters) - 1:
+        votes.setdefault(acronym, Counter())[" ".join(words)] += 1

@@ -1,0 +1,92 @@
+"""The Assistant: question in, cited answer out."""
+
+from __future__ import annotations
+
+from .errors import QAError
+from .question import check_question, is_follow_up, parse
+from .read import ExtractiveReader, Reading
+from .retrieve import Retriever
+from .settings import Settings
+from .types import Answer, Citation, DocumentMeta
+
+READERS = ("extractive",)
+
+
+class Assistant:
+    """Answers questions over a corpus with verbatim, cited quotes.
+
+    ``Assistant()`` answers over the bundled corpus (building its index on first use).
+    Thread-safe: the index is read-only and models are loaded once.
+
+    Args:
+        settings: pipeline settings; default :class:`Settings`.
+        retriever: an already open retriever to share (else one is opened).
+    """
+
+    def __init__(self, settings: Settings | None = None, retriever: Retriever | None = None) -> None:
+        self.settings = settings or Settings()
+        self.retriever = retriever or Retriever(settings=self.settings)
+        self._readers: dict[str, object] = {"extractive": ExtractiveReader()}
+
+    @property
+    def documents(self) -> list[DocumentMeta]:
+        """Metadata of the corpus documents, in file order."""
+        return [d.meta for d in self.retriever.index.documents.values()]
+
+    def document_text(self, doc: str) -> str:
+        """The raw text of a corpus file (citations' offsets point into it)."""
+        try:
+            return self.retriever.index.documents[doc].text
+        except KeyError:
+            raise QAError(f"no document named {doc!r} in the corpus; see Assistant.documents") from None
+
+    def ask(self, question: str, history: list[dict] | None = None, k: int | None = None,
+            reader: str | None = None) -> Answer:
+        """Answer a question from the documents.
+
+        Args:
+            question: the question, in English.
+            history: earlier turns, ``[{"role": "user"|"assistant", "content": str}, ...]``;
+                a short follow-up ("and what about women?") is read with the last question.
+            k: how many passages to retrieve (default 10).
+            reader: ``"extractive"`` (the default and, for now, the only reader).
+
+        Raises:
+            QuestionError: the question is empty, too long, or not in English.
+        """
+        text = check_question(question, self.settings.max_question_chars)
+        query = self._with_context(text, history or [])
+        retrieval = self.retriever.retrieve(query, k or 10)
+        reading: Reading = self._reader(reader).read(parse(query), retrieval, self.retriever)
+        citations = tuple(self._cite(s) for s in reading.sentences)
+        if reading.abstained:
+            answer_text = f"The documents don't say. {reading.reason}"
+        elif reading.text:
+            answer_text = reading.text
+        else:
+            answer_text = " ".join(f"{c_text} [{i}]" for i, c_text in
+                                   enumerate((self.retriever.index.sentences[s].text for s in reading.sentences), 1))
+        return Answer(question=text, text=answer_text, short_answer=reading.short_answer,
+                      citations=citations, confidence=reading.confidence, abstained=reading.abstained,
+                      reason=reading.reason, retrieved=retrieval.hits)
+
+    def _with_context(self, text: str, history: list[dict]) -> str:
+        previous = [t.get("content", "") for t in history if isinstance(t, dict) and t.get("role") == "user"]
+        if previous and isinstance(previous[-1], str) and previous[-1].strip() and is_follow_up(text):
+            return f"{previous[-1].strip()} {text}"
+        return text
+
+    def _reader(self, name: str | None):
+        name = name or self.settings.reader
+        if name not in self._readers:
+            raise QAError(f"unknown reader {name!r}; use one of {', '.join(READERS)}")
+        return self._readers[name]
+
+    def _cite(self, position: int) -> Citation:
+        ix = self.retriever.index
+        sentence = ix.sentences[position]
+        passage = ix.passages[sentence.passage]
+        doc = ix.documents[sentence.doc]
+        return Citation(doc=sentence.doc, title=doc.meta.title, section=passage.section,
+                        paragraph=passage.paragraph, start=sentence.start, end=sentence.end,
+                        quote=doc.text[sentence.start:sentence.end])

@@ -1,0 +1,55 @@
+"""Chunking: pack the sentences of consecutive paragraphs of one section into passages."""
+
+from __future__ import annotations
+
+from .segment import Paragraph, clean
+from .types import Passage, Sentence
+
+
+def chunk(doc: str, text: str, paragraphs: list[Paragraph], max_chars: int = 900,
+          first_position: int = 0) -> tuple[list[Passage], list[Sentence]]:
+    """Group sentences into passages that never cross a section boundary.
+
+    A passage ends at a paragraph boundary when the next paragraph would make it longer than
+    ``max_chars``; a paragraph longer than that is cut between sentences.
+
+    Args:
+        doc: document file name.
+        text: raw document text (offsets point into it).
+        paragraphs: output of :func:`qa.segment.segment` for ``text``.
+        max_chars: target passage length in characters (at least 100).
+        first_position: index position of this document's first passage.
+
+    Returns:
+        The passages and their sentences, each sentence knowing its passage's position.
+    """
+    if max_chars < 100:
+        raise ValueError(f"max_chars={max_chars} is too small; use at least 100 characters")
+    passages: list[Passage] = []
+    sentences: list[Sentence] = []
+    group: list[tuple[int, int]] = []  # sentence spans of the passage being built
+    section, number = "", 0
+
+    def close() -> None:
+        if group:
+            start, end = group[0][0], group[-1][1]
+            position = first_position + len(passages)
+            passages.append(Passage(doc, start, end, section, number, clean(text[start:end])))
+            sentences.extend(Sentence(doc, a, b, position, clean(text[a:b])) for a, b in group)
+            group.clear()
+
+    for para in paragraphs:
+        spans = [(s.start, s.end) for s in para.sentences]
+        if not spans:
+            continue
+        if group and (para.section != section or spans[-1][1] - group[0][0] > max_chars):
+            close()
+        if not group:
+            section, number = para.section, para.number
+        for a, b in spans:
+            if group and b - group[0][0] > max_chars:
+                close()
+                number = para.number
+            group.append((a, b))
+    close()
+    return passages, sentences

@@ -1,0 +1,139 @@
+"""The ``qa`` command: a thin layer over the library. Errors are one line on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import QAError
+from .question import check_question
+from .settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    settings = Settings.from_env().with_(corpus_dir=getattr(args, "corpus", None),
+                                         index_dir=getattr(args, "index", None))
+    try:
+        return args.run(args, settings)
+    except QAError as exc:
+        print(f"qa: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("qa: interrupted; nothing saved was changed", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="qa", description="Cited answers from policy documents on migration.")
+    sub = p.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, run, help_: str) -> argparse.ArgumentParser:
+        c = sub.add_parser(name, help=help_, description=help_)
+        c.add_argument("--corpus", type=Path, help="corpus folder (default: the bundled corpus)")
+        c.add_argument("--index", type=Path, help="index folder (default: index/ of the project)")
+        c.set_defaults(run=run)
+        return c
+
+    index = sub.add_parser("index", help="build the index").add_subparsers(required=True, metavar="ACTION")
+    build = index.add_parser("build", help="build (or rebuild) the index of a corpus")
+    build.add_argument("--corpus", type=Path)
+    build.add_argument("--index", type=Path)
+    build.set_defaults(run=_build)
+
+    search = command("search", _search, "show the passages retrieved for a query")
+    search.add_argument("query")
+    search.add_argument("-k", type=int, default=10, help="how many passages (default 10)")
+    search.add_argument("--json", action="store_true", help="print JSON")
+
+    ask = command("ask", _ask, "answer a question with cited quotes")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    ask.add_argument("--reader", help="reader name (default: extractive)")
+    ask.add_argument("-k", type=int, default=10, help="passages to read (default 10)")
+
+    ev = command("eval", _eval, "score the assistant against a gold set")
+    ev.add_argument("--gold", type=Path, required=True, help="gold JSONL file")
+    ev.add_argument("--out", type=Path, required=True, help="folder for predictions, metrics and report")
+    ev.add_argument("--baseline", type=Path, help="an earlier run's folder to compare with")
+    ev.add_argument("--reader", help="reader name")
+    ev.add_argument("-k", "--k", dest="k", type=int, default=10)
+    return p
+
+
+def _build(args, settings: Settings) -> int:
+    from .retrieve import build_index
+
+    index = build_index(settings)
+    m = index.manifest
+    print(f"indexed {len(index.documents)} documents: {m['passages']} passages, {m['sentences']} sentences "
+          f"in {m['build_seconds']} s -> {settings.index_dir}")
+    return 0
+
+
+def _search(args, settings: Settings) -> int:
+    from .retrieve import Retriever
+
+    check_question(args.query, settings.max_question_chars)  # before any slow index work
+    hits = Retriever(settings=settings).search(args.query, k=args.k)
+    if args.json:
+        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=1))
+        return 0
+    for rank, h in enumerate(hits, 1):
+        print(f"{rank:>2}. [{h.score:.4f}] {h.doc} {h.start}-{h.end} · {h.section or '-'} ¶{h.paragraph}")
+        print(f"    {h.text[:240]}")
+    return 0
+
+
+def _ask(args, settings: Settings) -> int:
+    from .assistant import Assistant
+
+    check_question(args.question, settings.max_question_chars)  # before any slow index work
+    answer = Assistant(settings).ask(args.question, k=args.k, reader=args.reader)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
+        return 0
+    print(answer.text)
+    if answer.short_answer:
+        print(f"\nIn short: {answer.short_answer}")
+    if answer.citations:
+        print("\nSources:")
+    for i, c in enumerate(answer.citations, 1):
+        print(f"[{i}] {c.title} · {c.section or '-'} · paragraph {c.paragraph} ({c.doc}, chars {c.start}-{c.end})")
+        print(f"    “{' '.join(c.quote.split())}”")
+    print(f"\nconfidence {answer.confidence:.2f}")
+    return 0
+
+
+def _eval(args, settings: Settings) -> int:
+    from .assistant import Assistant
+    from .evaluate import load_gold, predict, score, write_run
+
+    assistant = Assistant(settings.with_(reader=args.reader))
+    texts = {name: d.text for name, d in assistant.retriever.index.documents.items()}
+    gold = load_gold(args.gold, texts)
+    predictions = predict(_Fixed(assistant, args.k), gold, progress=sys.stderr.isatty())
+    metrics, rows = score(predictions, gold, texts)
+    report = write_run(args.out, predictions, metrics, rows, gold, baseline_dir=args.baseline)
+    keys = ("overall_correct", "correct_answerable", "refusal_rate_unanswerable", "hit@5", "citation_precision",
+            "answer_f1", "latency_p50_s")
+    print("  ".join(f"{k} {metrics[k]:.3f}" for k in keys if isinstance(metrics.get(k), float)))
+    print(f"report: {report}")
+    return 0
+
+
+class _Fixed:
+    """An assistant with k fixed, for the evaluation runner."""
+
+    def __init__(self, assistant, k: int) -> None:
+        self._assistant, self._k = assistant, k
+
+    def ask(self, question: str):
+        return self._assistant.ask(question, k=self._k)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Ingest: read a corpus folder (UTF-8 text files plus ``manifest.json``) into Documents."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .errors import CorpusError
+from .types import Document, DocumentMeta
+
+MANIFEST = "manifest.json"
+SUFFIXES = (".txt", ".md")
+
+
+def load_corpus(corpus_dir: Path | str) -> list[Document]:
+    """Read every document of a corpus folder, sorted by file name.
+
+    Args:
+        corpus_dir: folder holding ``.txt``/``.md`` files and optionally ``manifest.json``
+            (``{"documents": [{"file", "title", "organisation", "date", "language"}]}``);
+            a file missing from the manifest is titled after its file name.
+
+    Raises:
+        CorpusError: the folder is missing or holds no documents, or a file is empty,
+            binary, not UTF-8, or a duplicate of another file.
+    """
+    folder = Path(corpus_dir)
+    if not folder.is_dir():
+        raise CorpusError(f"corpus folder {folder} does not exist; pass --corpus DIR with your documents")
+    metas = _read_manifest(folder)
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+    if not files:
+        raise CorpusError(f"corpus folder {folder} holds no .txt or .md documents; add some and rebuild")
+    docs: list[Document] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        text = read_text(path)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if digest in seen:
+            raise CorpusError(f"{path.name} has the same text as {seen[digest]}; remove one of them")
+        seen[digest] = path.name
+        meta = metas.get(path.name) or DocumentMeta(file=path.name, title=path.stem)
+        docs.append(Document(name=path.name, text=text, meta=meta))
+    return docs
+
+
+def read_text(path: Path) -> str:
+    """Read one document as UTF-8 text, rejecting empty and binary files with a clear message."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"cannot read {path}: {exc.strerror}; check the file's permissions") from exc
+    if b"\x00" in raw[:8192]:
+        raise CorpusError(f"{path.name} looks binary (NUL bytes); convert it to UTF-8 text first")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(
+            f"{path.name} is not UTF-8 (bad byte at offset {exc.start}); re-save it as UTF-8"
+        ) from exc
+    if not text.strip():
+        raise CorpusError(f"{path.name} is empty; remove it or give it text")
+    return text
+
+
+def corpus_hash(docs: list[Document]) -> str:
+    """A digest of names and texts: any change to the corpus changes it."""
+    h = hashlib.sha256()
+    for doc in docs:
+        h.update(doc.name.encode("utf-8") + b"\0" + doc.sha256.encode("ascii") + b"\0")
+    return h.hexdigest()
+
+
+def _read_manifest(folder: Path) -> dict[str, DocumentMeta]:
+    path = folder / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))["documents"]
+        return {e["file"]: DocumentMeta(**e) for e in entries}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CorpusError(
+            f"{path} is not a valid manifest ({exc}); expected "
+            '{"documents": [{"file", "title", "organisation", "date", "language"}]}'
+        ) from exc

@@ -1,0 +1,119 @@
+"""What a question asks for: its type, the answer type it expects, and its key terms."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .errors import QuestionError
+
+# Expected answer types, checked against candidate sentences.
+COUNT, MONEY, PERCENT, DATE, PERSON, NONE = "count", "money", "percent", "date", "person", "none"
+
+_NUMBER = r"\d[\d,.]*"
+PATTERNS = {
+    MONEY: re.compile(rf"(?:(?:US\s?\$|USD|EUR|€|\$|£|CHF)\s?{_NUMBER}(?:\s?(?:million|billion|bn|m)\b)?"
+                      rf"|{_NUMBER}\s?(?:million|billion)?\s?(?:US dollars|dollars|euros|USD|EUR)\b)"),
+    PERCENT: re.compile(rf"{_NUMBER}\s?(?:%|per\s?cent|percent)"),
+    DATE: re.compile(r"\b(?:(?:\d{1,2}\s)?(?:January|February|March|April|May|June|July|August|September|"
+                     r"October|November|December)\s)?(?:1[89]\d\d|20\d\d)\b"),
+    COUNT: re.compile(r"\b(?:\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?|one|two|three|four|five|six|"
+                      r"seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen|"
+                      r"\w+fold)\b(?!\s?%)"),
+    PERSON: re.compile(r"\b(?:Mr|Ms|Mrs|Dr|H\.E)\.?\s[A-Z]|\b[A-Z][a-zé]+\s(?:[A-Z]\.\s)?[A-Z][a-zé]+\b"),
+}
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+
+_FOLLOW_UP = re.compile(r"^(and|what about|how about|and what|what of|same for|also|then)\b|"
+                        r"\b(it|they|them|this|that|these|those|its|their)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A parsed question."""
+
+    text: str
+    kind: str  # factoid, list, explain, recommendation, compare
+    expects: str  # one of the answer types above
+
+
+def check_question(text: object, max_chars: int) -> str:
+    """Normalise a question or raise :class:`QuestionError` saying what to change."""
+    if not isinstance(text, str):
+        raise QuestionError(f"a question must be text, not {type(text).__name__}")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = " ".join(text.split())
+    if not text:
+        raise QuestionError("the question is empty; type a question about migration and development")
+    if len(text) > max_chars:
+        raise QuestionError(f"the question is {len(text)} characters long; keep it under {max_chars}")
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        raise QuestionError("the question has no words; type a question in English")
+    latin = sum("LATIN" in unicodedata.name(ch, "") for ch in letters)
+    if latin / len(letters) < 0.5:
+        raise QuestionError("the documents are in English and so far only English questions are "
+                            "understood; please ask in English")
+    return text
+
+
+def parse(text: str) -> Question:
+    """Classify a question by its wording (rules, no model)."""
+    q = text.lower()
+    if re.search(r"\b(differ|difference|distinguish|compare|compared|versus|vs\.?|each say|"
+                 r"each propose|both)\b", q) or re.search(r"\beach\b", q) and " and " in q:
+        kind = "compare"
+    elif re.search(r"\b(recommend\w*|propos\w*|suggest\w*|should|call(?:ed)? (?:on|for)|want\w*|urge\w*)\b", q):
+        kind = "recommendation"
+    elif re.search(r"^(why|how does|how do|how can|how is|how are|what (?:does|is) .*mean)|\bwhy\b|\bexplain", q):
+        kind = "explain"
+    elif re.search(r"^(which|what) (?:\w+ ){0,3}(countries|agencies|actors|themes|areas|kinds|types|"
+                   r"factors|organi[sz]ations|conventions|categories|measures)|\blist\b|stand for", q):
+        kind = "list"
+    else:
+        kind = "factoid"
+    if re.search(r"\b(percentage|per ?cent|what share|what proportion|%)\b", q):
+        expects = PERCENT
+    elif re.search(r"\bhow much\b|\bbudget\b|\bcost\b|\bfund(?:s|ing)?\b.*\bhow\b", q):
+        expects = MONEY
+    elif re.search(r"\bhow many\b|\bnumber of\b", q):
+        expects = COUNT
+    elif re.search(r"^when\b|\bwhat year\b|\bsince when\b|\bwhich year\b|\bwhat date\b", q):
+        expects = DATE
+    elif re.search(r"^who\b|\bwho (?:chaired|is|was|led|heads)\b", q):
+        expects = PERSON
+    else:
+        expects = NONE
+    return Question(text, kind, expects)
+
+
+def matches(expects: str, sentence: str) -> bool:
+    """True when a sentence holds the kind of value the question expects."""
+    if expects == NONE:
+        return True
+    if expects == MONEY:
+        return bool(PATTERNS[MONEY].search(sentence) or PATTERNS[PERCENT].search(sentence))
+    if expects == COUNT:
+        return any(not _YEAR.match(m.group().replace(",", "")) for m in PATTERNS[COUNT].finditer(sentence))
+    return bool(PATTERNS[expects].search(sentence))
+
+
+def short_answer(expects: str, sentence: str, question: str) -> str:
+    """The value the question asks for, taken verbatim from the sentence ("" if none)."""
+    if expects == NONE:
+        return ""
+    pattern = PATTERNS[MONEY if expects == MONEY else expects]
+    found = [m.group().strip(" ,.") for m in pattern.finditer(sentence)]
+    if expects == MONEY and not found:
+        found = [m.group() for m in PATTERNS[PERCENT].finditer(sentence)]
+    if expects == COUNT:
+        found = [f for f in found if not _YEAR.match(f.replace(",", ""))]
+    asked = question.lower()
+    found = [f for f in found if f.lower() not in asked]  # a value already in the question is not the answer
+    return found[0] if found else ""
+
+
+def is_follow_up(text: str) -> bool:
+    """A short question leaning on the previous turn ("and what about women migrants?")."""
+    return len(text.split()) <= 8 and bool(_FOLLOW_UP.search(text))

@@ -1,0 +1,156 @@
+"""The default reader: extractive, embedded, model-free at query time.
+
+It scores the sentences of the retrieved passages with their precomputed vectors, the share of
+the question's rare vocabulary they hold, the rank of their passage and whether they hold the
+kind of value the question asks for; it quotes the best ones verbatim, and abstains when a key
+term of the question (a year, a name, a rare word) or the value asked for is nowhere in them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .question import NONE, Question, matches, short_answer
+from .retrieve import Retrieval, Retriever
+from .terms import STOP, content_terms
+
+# Weights of the sentence score and the abstention rule, set on the dev set (see README).
+W_COVER, W_PASSAGE, W_RANK, W_TYPE = 0.6, 0.25, 0.1, 0.15
+READ_PASSAGES = 10
+MAX_WORDS = 70
+KEY_PASSAGES = 3  # a key word of the question must appear in one of these top passages
+CONF_MID, CONF_SCALE = 0.75, 8.0  # logistic calibration of the best sentence score
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a reader found: sentence positions to quote, the key value, and its confidence."""
+
+    sentences: tuple[int, ...]
+    short_answer: str
+    confidence: float
+    abstained: bool
+    reason: str
+    text: str = ""  # set by readers that write their own answer text (generative)
+
+
+class ExtractiveReader:
+    """Quote the best sentences of the retrieved passages."""
+
+    name = "extractive"
+
+    def read(self, question: Question, retrieval: Retrieval, retriever: Retriever) -> Reading:
+        ix = retriever.index
+        hits = retrieval.hits[:READ_PASSAGES]
+        if not hits:
+            return Reading((), "", 0.0, True, "Nothing in the documents matches this question.")
+        q_terms = set(content_terms(retrieval.query))
+        weight = {t: retriever.idf(t) for t in q_terms}
+        total = sum(weight.values()) or 1.0
+        scored: list[tuple[float, int, int]] = []  # (score, sentence position, hit rank)
+        for rank, hit in enumerate(hits):
+            rows = ix.passage_sentences[hit.position]
+            sims = ix.sentence_vectors[rows.start:rows.stop] @ retrieval.vector
+            p_cover = _coverage(weight, total, retriever.passage_terms[hit.position])
+            for offset, s in enumerate(rows):
+                sentence = ix.sentences[s]
+                cover = _coverage(weight, total, set(content_terms(sentence.text)))
+                typed = W_TYPE if question.expects == NONE or matches(question.expects, sentence.text) else -W_TYPE
+                score = (float(sims[offset]) + W_COVER * cover + W_PASSAGE * p_cover
+                         + W_RANK / (1 + rank) + typed)
+                scored.append((score, s, rank))
+        scored.sort(reverse=True)
+        best_score, best, _ = scored[0]
+        chosen = _select(question, scored, ix)
+        missing = _missing_terms(retrieval.query, chosen, hits, retriever)
+        confidence = 1 / (1 + math.exp(-CONF_SCALE * (best_score - CONF_MID)))
+        texts = [ix.sentences[s].text for s in chosen]
+        value = next((v for v in (short_answer(question.expects, t, retrieval.query) for t in texts) if v), "")
+        reason = ""
+        if missing:
+            reason = _missing_reason(missing, texts)
+        elif question.expects != NONE and not value:
+            reason = (f"The closest passages do not give the {question.expects} asked for; "
+                      "the nearest one is quoted below.")
+        if reason:
+            return Reading(tuple(chosen), "", min(confidence, 0.3) * 0.5, True, reason)
+        return Reading(tuple(chosen), value, confidence, False, "")
+
+
+def _coverage(weight: dict[str, float], total: float, have: set[str] | frozenset[str]) -> float:
+    return sum(w for t, w in weight.items() if t in have) / total
+
+
+def _select(question: Question, scored: list[tuple[float, int, int]], ix) -> list[int]:
+    """The best sentence, plus support that a list, explanation or comparison needs."""
+    best_score, best, _ = scored[0]
+    chosen = [best]
+    words = len(ix.sentences[best].text.split())
+    want = 1 if question.kind == "factoid" else 3
+    floor = 0.85 if question.kind != "compare" else 0.7
+    for score, s, _ in scored[1:]:
+        if len(chosen) >= want or score < floor * best_score:
+            break
+        n = len(ix.sentences[s].text.split())
+        if words + n > MAX_WORDS:
+            continue
+        if question.kind == "compare" and all(ix.sentences[c].passage == ix.sentences[s].passage for c in chosen):
+            continue  # a comparison needs a quote from another passage
+        chosen.append(s)
+        words += n
+    if question.kind == "factoid" and words < 12 and best + 1 < len(ix.sentences) \
+            and ix.sentences[best + 1].passage == ix.sentences[best].passage:
+        chosen.append(best + 1)  # a very short sentence needs the next one for context
+    return sorted(chosen, key=lambda s: (ix.sentences[s].doc, ix.sentences[s].start)) \
+        if question.kind != "compare" else chosen
+
+
+def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever) -> list[str]:
+    """Key words of the question (years, names, unknown acronyms) found in none of the top
+    passages nor the passages of the chosen sentences."""
+    ix = retriever.index
+    have: set[str] = set()
+    for position in {ix.sentences[s].passage for s in chosen} | {h.position for h in hits[:KEY_PASSAGES]}:
+        have |= retriever.passage_terms[position]
+    prefixes = {t[:5] for t in have}
+    missing = []
+    for word in key_words(query, ix.acronyms):
+        terms = content_terms(word)
+        if terms and not any(t in have or t[:5] in prefixes for t in terms):
+            missing.append(word)
+    return missing
+
+
+def key_words(query: str, acronyms: dict[str, str]) -> list[str]:
+    """Years, numbers, names and acronyms the documents do not define, as typed."""
+    words = re.findall(r"[\w’'-]+", query)
+    keys = []
+    for i, word in enumerate(words):
+        bare = re.sub(r"[’']s$", "", word)
+        if re.fullmatch(r"(?:19|20)\d\d", bare):
+            keys.append(bare)
+        elif bare[:1].isupper() and i > 0 and words[i - 1][-1:] not in ".?!" \
+                and bare not in acronyms and bare.rstrip("s") not in acronyms and bare.lower() not in STOP:
+            keys.append(bare)
+    return list(dict.fromkeys(keys))
+
+
+def _surface_words(query: str) -> dict[str, str]:
+    words = re.findall(r"[\w’'-]+", query)
+    return {t: w for w in words for t in content_terms(w)}
+
+
+def _missing_reason(missing: list[str], texts: list[str]) -> str:
+    years = [m for m in missing if re.fullmatch(r"(19|20)\d\d", m)]
+    if years:
+        given = sorted(set(re.findall(r"\b(?:19|20)\d\d\b", " ".join(texts))) - set(years))
+        if given:
+            return (f"The documents give figures for {', '.join(given)}, not {', '.join(years)}; "
+                    "the closest passage is quoted below.")
+        return f"The documents say nothing about this for {', '.join(years)}."
+    return (f"The documents do not mention {', '.join(repr(m) for m in missing[:3])} in this "
+            "connection; the closest passage is quoted below.")

@@ -1,0 +1,152 @@
+"""The Retriever: hybrid search (dense passages, dense sentences, BM25) fused by rank."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+
+from .acronyms import expand
+from .corpus import load_corpus
+from .embed import get_embedder
+from .errors import IndexLoadError, QAError, QuestionError, StaleIndexError
+from .index import Index, _title_text
+from .terms import Idf, content_terms
+from .settings import Settings
+from .types import Hit
+
+# Weights of the three ranked lists in reciprocal rank fusion (measured on the dev set).
+WEIGHTS = {"dense": 1.0, "sentence": 1.0, "lexical": 1.0}
+MODES = ("hybrid", "dense", "lexical")
+RERANK_POOL = 50
+RERANK = {"sentence": 1.0, "passage": 1.0, "coverage": 1.0}
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """Ranked hits plus what the reader reuses: the expanded query and its vector."""
+
+    query: str
+    expanded: str
+    vector: np.ndarray
+    hits: tuple[Hit, ...]
+
+
+class Retriever:
+    """Search a corpus' index. ``Retriever()`` opens the bundled corpus, building on first use.
+
+    Args:
+        corpus_dir: folder of documents (default: the bundled corpus).
+        index_dir: where the index lives (default: ``index/`` of the project).
+        settings: every other knob; ``corpus_dir``/``index_dir`` override its fields.
+        auto_build: build (or rebuild, when stale) the index instead of raising.
+        mode: ``"hybrid"`` (default), ``"dense"`` or ``"lexical"``, for ablations.
+    """
+
+    def __init__(self, corpus_dir=None, index_dir=None, settings: Settings | None = None,
+                 auto_build: bool = True, mode: str = "hybrid") -> None:
+        if mode not in MODES:
+            raise QAError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
+        self.settings = (settings or Settings()).with_(corpus_dir=corpus_dir, index_dir=index_dir)
+        self.mode = mode
+        self.embedder = get_embedder(self.settings.embedder)
+        self.index = open_index(self.settings, auto_build=auto_build)
+        texts = [_title_text(p.section) + " " + p.text for p in self.index.passages]
+        self.idf = Idf(texts)
+        # A passage also "holds" its document's title and organisation, so that questions
+        # naming the source ("the South Centre note") match its passages.
+        meta = {name: set(content_terms(f"{d.meta.title} {d.meta.organisation}"))
+                for name, d in self.index.documents.items()}
+        self.passage_terms = [frozenset(content_terms(t)) | meta[p.doc]
+                              for t, p in zip(texts, self.index.passages)]
+
+    def search(self, query: str, k: int = 10) -> list[Hit]:
+        """The ``k`` best passages for a query, best first."""
+        return list(self.retrieve(query, k).hits)
+
+    def retrieve(self, query: str, k: int = 10) -> Retrieval:
+        """Like :meth:`search`, also returning the query vector for the reader."""
+        if not isinstance(query, str) or not query.strip():
+            raise QuestionError("the query is empty; type a question or some keywords")
+        if k < 1:
+            raise QAError(f"k={k} must be at least 1")
+        ix = self.index
+        expanded = expand(query, ix.acronyms)
+        vector = self.embedder.embed([expanded])[0]
+        n = min(len(ix.passages), max(self.settings.candidates, k))
+        lists: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        if self.mode in ("hybrid", "dense"):
+            scores, ids = ix.faiss_index.search(vector[None, :], n)
+            lists["dense"] = (ids[0][ids[0] >= 0], scores[0][ids[0] >= 0])
+            lists["sentence"] = self._sentence_search(vector, n)
+        if self.mode in ("hybrid", "lexical"):
+            # Lexical search uses the question as typed: acronym expansions add common words
+            # that match everything (measured: hit@10 0.788 with them, 0.808 without).
+            lists["lexical"] = ix.lexical.search(query, n)
+        fused: dict[int, float] = {}
+        for name, (ids, _) in lists.items():
+            for rank, pos in enumerate(ids):
+                fused[int(pos)] = fused.get(int(pos), 0.0) + WEIGHTS[name] / (self.settings.rrf_k + rank + 1)
+        if self.mode == "hybrid":
+            fused = self._rerank(query, vector, sorted(fused, key=lambda p: -fused[p])[:RERANK_POOL])
+        best = sorted(fused, key=lambda p: -fused[p])[:k]
+        hits = tuple(
+            Hit(doc=p.doc, start=p.start, end=p.end, score=fused[i], text=p.text,
+                section=p.section, paragraph=p.paragraph, position=i)
+            for i in best
+            for p in [ix.passages[i]]
+        )
+        return Retrieval(query, expanded, vector, hits)
+
+    def _rerank(self, query: str, vector: np.ndarray, pool: list[int]) -> dict[int, float]:
+        """Score the fused pool on what a reader checks: the best sentence's similarity, the
+        passage's similarity, and how much of the query's rare vocabulary it holds."""
+        ix = self.index
+        terms = set(content_terms(query))
+        weight = {t: self.idf(t) for t in terms}
+        total = sum(weight.values()) or 1.0
+        scores = {}
+        for pos in pool:
+            rows = ix.passage_sentences[pos]
+            best_sentence = float(np.max(ix.sentence_vectors[rows.start:rows.stop] @ vector))
+            have = self.passage_terms[pos]
+            coverage = sum(w for t, w in weight.items() if t in have) / total
+            scores[pos] = (RERANK["sentence"] * best_sentence
+                           + RERANK["passage"] * float(ix.passage_vectors[pos] @ vector)
+                           + RERANK["coverage"] * coverage)
+        return scores
+
+    def _sentence_search(self, vector: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Passages ranked by their best-matching sentence."""
+        sims = self.index.sentence_vectors @ vector
+        top = np.argpartition(-sims, min(len(sims) - 1, 4 * n))[: 4 * n]
+        top = top[np.argsort(-sims[top])]
+        best: dict[int, float] = {}
+        for s in top:
+            best.setdefault(self.index.sentences[s].passage, float(sims[s]))
+        ids = np.array(list(best)[:n], dtype=np.int64)
+        return ids, np.array([best[i] for i in ids], dtype=np.float32)
+
+
+def open_index(settings: Settings, auto_build: bool = True, progress: bool | None = None) -> Index:
+    """Load the index for the settings' corpus; build or rebuild it when allowed."""
+    docs = load_corpus(settings.corpus_dir)
+    embedder = get_embedder(settings.embedder)
+    try:
+        return Index.load(settings.index_dir, docs, embedder.model_id)
+    except (StaleIndexError, IndexLoadError) as exc:
+        if not auto_build:
+            raise
+        print(f"qa: {exc}; building the index now...", file=sys.stderr)
+    return build_index(settings, docs=docs, progress=progress)
+
+
+def build_index(settings: Settings, docs=None, progress: bool | None = None) -> Index:
+    """Build and save the index of the settings' corpus."""
+    docs = docs if docs is not None else load_corpus(settings.corpus_dir)
+    show = sys.stderr.isatty() if progress is None else progress
+    index = Index.build(docs, get_embedder(settings.embedder), settings.passage_chars,
+                        settings.faiss_factory, progress=show)
+    index.save(settings.index_dir)
+    return index

@@ -1,0 +1,59 @@
+"""One frozen settings object; only the edges (CLI, app) read environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_CORPUS = PROJECT_ROOT / "corpus"
+BUNDLED_INDEX = PROJECT_ROOT / "index"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of the pipeline, with the defaults measured on the dev set.
+
+    Attributes:
+        corpus_dir: folder of documents plus ``manifest.json``.
+        index_dir: folder where the built index lives.
+        embedder: ``"minilm-int8"`` (bundled all-MiniLM-L6-v2, int8 ONNX), ``"minilm"`` (the
+            same in fp32), a sentence-transformers model folder, or ``"hash"`` (model-free, tests).
+        faiss_factory: FAISS index factory string for passage vectors ("Flat", "HNSW32"...).
+        passage_chars: target size of a passage in characters.
+        rrf_k: the constant of reciprocal rank fusion.
+        candidates: how many hits each retriever contributes before fusion.
+        reader: ``"extractive"`` (default, embedded), ``"hf-qa"`` or ``"generative"``.
+        reader_model: model name or path for the transformers readers.
+        max_question_chars: longer questions are refused with a clear message.
+    """
+
+    corpus_dir: Path = BUNDLED_CORPUS
+    index_dir: Path = BUNDLED_INDEX
+    embedder: str = "minilm-int8"
+    faiss_factory: str = "Flat"
+    passage_chars: int = 900
+    rrf_k: int = 60
+    candidates: int = 50
+    reader: str = "extractive"
+    reader_model: str = ""
+    max_question_chars: int = 2000
+
+    def with_(self, **changes: object) -> "Settings":
+        """A copy with some fields changed (paths given as strings are converted)."""
+        for key in ("corpus_dir", "index_dir"):
+            if key in changes and changes[key] is not None:
+                changes[key] = Path(changes[key])  # type: ignore[arg-type]
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+        """Settings with ``QA_<FIELD>`` environment variables applied (for the CLI and app)."""
+        env = os.environ if environ is None else environ
+        changes: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(f"QA_{f.name.upper()}")
+            if raw is not None:
+                changes[f.name] = int(raw) if f.type == "int" else raw
+        return cls().with_(**changes)

@@ -1,0 +1,40 @@
+"""Content terms: stemmed, stop-word-free tokens with corpus IDF, shared by retrieval and reading."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from .lexical import _stemmer
+
+STOP = frozenset("""a about above after again against all also am an and any are as at be because been
+before being below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers him his how i if in into is it its itself just me more
+most my no nor not now of off on once only or other our out over own same she should so some such
+than that the their them then there these they this those through to too under until up very was we
+were what when where which while who whom why will with would you your yours according say says said
+tell give given many much mean make made per cent one two""".split())
+_WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:int|org|com|net|pdf)\b\S*")
+
+
+def content_terms(text: str) -> list[str]:
+    """Lower-cased, stemmed words of ``text`` without stop words (numbers kept whole)."""
+    text = _URL.sub(" ", text.lower()).replace("%", " percent ")  # web addresses are not content
+    words = [w.replace(",", "") for w in _WORD.findall(text)]
+    return _stemmer().stemWords([w for w in words if w not in STOP and (len(w) > 1 or w.isdigit())])
+
+
+class Idf:
+    """Inverse document frequencies of content terms over a list of texts."""
+
+    def __init__(self, texts: list[str]) -> None:
+        df: Counter[str] = Counter()
+        for text in texts:
+            df.update(set(content_terms(text)))
+        self.n = len(texts)
+        self._df = df
+
+    def __call__(self, term: str) -> float:
+        return math.log((self.n + 1) / (self._df.get(term, 0) + 0.5))

@@ -1,0 +1,129 @@
+"""The small frozen dataclasses passed between pipeline stages.
+
+Every span is ``[start, end)`` in Python ``str`` indices into the document text exactly as
+read from the corpus file, so ``document.text[start:end]`` is always the quoted text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """Display metadata of a corpus file (from the corpus manifest)."""
+
+    file: str
+    title: str
+    organisation: str = ""
+    date: str = ""
+    language: str = "en"
+
+    @property
+    def year(self) -> str:
+        return self.date[:4]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One corpus file: its raw text and metadata."""
+
+    name: str  # file name inside the corpus directory; citations refer to it
+    text: str
+    meta: DocumentMeta
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence (or list item, or heading-free line) of a paragraph."""
+
+    doc: str
+    start: int
+    end: int
+    passage: int  # position of its passage in the index
+    text: str  # cleaned text (what is embedded and read); the quote is the raw slice
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A chunk of consecutive sentences within one section; the unit of retrieval."""
+
+    doc: str
+    start: int
+    end: int
+    section: str
+    paragraph: int  # 1-based number of its first paragraph within the section
+    text: str  # cleaned text of the span, without the section title
+
+    @property
+    def id(self) -> str:
+        return f"{self.doc}:{self.start}-{self.end}"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage with its fused score (higher is better)."""
+
+    doc: str
+    start: int
+    end: int
+    score: float
+    text: str
+    section: str
+    paragraph: int
+    position: int = -1  # the passage's position in the index, for the reader
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verbatim quote backing a statement of an answer."""
+
+    doc: str
+    title: str
+    section: str
+    paragraph: int
+    start: int
+    end: int
+    quote: str  # == document text[start:end]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says, with the evidence for it."""
+
+    question: str
+    text: str
+    short_answer: str
+    citations: tuple[Citation, ...]
+    confidence: float
+    abstained: bool
+    reason: str = ""
+    retrieved: tuple[Hit, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "short_answer": self.short_answer,
+            "abstained": self.abstained,
+            "confidence": round(self.confidence, 4),
+            "reason": self.reason,
+            "citations": [c.to_dict() for c in self.citations],
+            "retrieved": [
+                {"doc": h.doc, "start": h.start, "end": h.end, "score": round(h.score, 6),
+                 "section": h.section, "paragraph": h.paragraph}
+                for h in self.retrieved
+            ],
+        }

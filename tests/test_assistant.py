@@ -1,0 +1,77 @@
+import pytest
+
+from qa.assistant import Assistant
+from qa.errors import QAError, QuestionError
+from qa.question import COUNT, DATE, MONEY, PERCENT, is_follow_up, matches, parse, short_answer
+
+
+def test_question_types_and_expected_values():
+    assert parse("How many bilateral agreements were signed?").expects == COUNT
+    assert parse("What share of remittances is saved?").expects == PERCENT
+    assert parse("How much does HIRDA send each year?").expects == MONEY
+    assert parse("When was the code adopted?").expects == DATE
+    assert parse("What did UN DESA and UNFPA each propose?").kind == "compare"
+    assert parse("Which countries are the case studies?").kind == "list"
+    assert parse("Why do the poorest not emigrate?").kind == "explain"
+
+
+def test_short_answer_rules():
+    s = "Remittances reached USD 325 billion in 2010 and 14% were saved by 70,000 users."
+    assert short_answer(MONEY, s, "How much?") == "USD 325 billion"
+    assert short_answer(PERCENT, s, "What share?") == "14%"
+    assert short_answer(DATE, s, "When?") == "2010"
+    assert short_answer(COUNT, s, "How many users?") == "325 billion"
+    assert not matches(COUNT, "It met in 2005.")  # a year is not a count
+    assert short_answer(DATE, "It met in 2005 and 2006.", "What happened after 2005?") == "2006"
+
+
+def test_follow_up_detection():
+    assert is_follow_up("and what about women migrants?")
+    assert not is_follow_up("What does IOM recommend for trafficking victims who cannot return?")
+
+
+def test_answers_quote_the_corpus_exactly(tiny_settings):
+    assistant = Assistant(tiny_settings)
+    answer = assistant.ask("How much money does HIRDA send to Somalia per year?")
+    assert not answer.abstained
+    assert answer.citations and "[1]" in answer.text
+    for c in answer.citations:
+        assert assistant.document_text(c.doc)[c.start:c.end] == c.quote
+    assert "EUR 200,000" in answer.short_answer
+
+
+def test_abstains_when_a_key_term_is_absent(tiny_settings):
+    answer = Assistant(tiny_settings).ask("How much money did the Philippines receive in 2006?")
+    assert answer.abstained and "don't say" in answer.text and answer.reason
+    assert answer.confidence < 0.5
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "x" * 5000, "?!?", "Что такое миграция и развитие?", None])
+def test_bad_questions_get_a_clear_error(tiny_settings, bad):
+    with pytest.raises(QuestionError):
+        Assistant(tiny_settings).ask(bad)
+
+
+def test_unknown_reader_names_the_choices(tiny_settings):
+    with pytest.raises(QAError, match="extractive"):
+        Assistant(tiny_settings).ask("Who convened the board?", reader="nope")
+
+
+def test_follow_up_uses_the_previous_question(tiny_settings):
+    assistant = Assistant(tiny_settings)
+    history = [{"role": "user", "content": "When was the Business Advisory Board convened?"},
+               {"role": "assistant", "content": "In November 2005 [1]"}]
+    answer = assistant.ask("and how often does it meet?", history=history)
+    assert any("twice a year" in c.quote for c in answer.citations)
+
+
+@pytest.mark.model
+def test_real_corpus_answers_and_abstains(bundled_settings):
+    assistant = Assistant(bundled_settings)
+    answer = assistant.ask("How many bilateral labour migration agreements have OECD countries signed?")
+    assert not answer.abstained and answer.short_answer == "176"
+    assert answer.citations[0].doc == "002_e445566e33997e6b.txt"
+    for c in answer.citations:
+        assert assistant.document_text(c.doc)[c.start:c.end] == c.quote
+    invented = assistant.ask("What recommendations did the International Telecommunication Union (ITU) make?")
+    assert invented.abstained

@@ -1,0 +1,102 @@
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.corpus import load_corpus
+from qa.embed import get_embedder
+from qa.errors import CorpusError, IndexLoadError, StaleIndexError
+from qa.index import Index
+from qa.retrieve import Retriever
+
+
+def _build(settings):
+    docs = load_corpus(settings.corpus_dir)
+    index = Index.build(docs, get_embedder("hash"))
+    index.save(settings.index_dir)
+    return docs, index
+
+
+def test_save_load_round_trip_gives_identical_results(tiny_settings):
+    docs, built = _build(tiny_settings)
+    loaded = Index.load(tiny_settings.index_dir, docs, "hash-384")
+    assert loaded.passages == built.passages and loaded.sentences == built.sentences
+    assert np.array_equal(loaded.sentence_vectors, built.sentence_vectors)
+    r1 = Retriever(settings=tiny_settings).search("remittance costs", k=3)
+    r2 = Retriever(settings=tiny_settings).search("remittance costs", k=3)
+    assert r1 == r2 and r1
+
+
+def test_every_offset_points_at_the_raw_text(tiny_settings):
+    docs, index = _build(tiny_settings)
+    texts = {d.name: d.text for d in docs}
+    for s in index.sentences:
+        raw = texts[s.doc][s.start:s.end]
+        assert raw.strip() == raw and raw
+
+
+def test_changed_corpus_is_detected_and_named(tiny_settings):
+    _build(tiny_settings)
+    (tiny_settings.corpus_dir / "beta.txt").write_text("Changed text.\n", encoding="utf-8")
+    with pytest.raises(StaleIndexError, match="beta.txt"):
+        Index.load(tiny_settings.index_dir, load_corpus(tiny_settings.corpus_dir), "hash-384")
+    # The retriever rebuilds instead of using a stale index.
+    hits = Retriever(settings=tiny_settings).search("changed text", k=1)
+    assert "Changed" in hits[0].text
+
+
+def test_other_model_is_stale(tiny_settings):
+    docs, _ = _build(tiny_settings)
+    with pytest.raises(StaleIndexError, match="built with hash-384"):
+        Index.load(tiny_settings.index_dir, docs, "all-MiniLM-L6-v2")
+
+
+def test_corrupted_file_is_an_error_not_a_wrong_answer(tiny_settings):
+    docs, _ = _build(tiny_settings)
+    build = tiny_settings.index_dir / (tiny_settings.index_dir / "CURRENT").read_text()
+    vectors = build / "sentence_vectors.npy"
+    vectors.write_bytes(vectors.read_bytes()[:-64])
+    with pytest.raises(IndexLoadError, match="corrupted"):
+        Index.load(tiny_settings.index_dir, docs, "hash-384")
+
+
+def test_missing_index_says_how_to_build(tiny_settings):
+    with pytest.raises(IndexLoadError, match="qa index build"):
+        Index.load(tiny_settings.index_dir, load_corpus(tiny_settings.corpus_dir), "hash-384")
+
+
+def test_a_failed_save_keeps_the_previous_index(tiny_settings, monkeypatch):
+    docs, index = _build(tiny_settings)
+    before = (tiny_settings.index_dir / "CURRENT").read_text()
+
+    def boom(*_a, **_k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("qa.index._write_json", boom)
+    with pytest.raises(Exception, match="No space left"):
+        index.save(tiny_settings.index_dir)
+    assert (tiny_settings.index_dir / "CURRENT").read_text() == before
+    assert Index.load(tiny_settings.index_dir, docs, "hash-384").passages == index.passages
+    assert not list(Path(tiny_settings.index_dir).glob(".build-*"))
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty"), (b"\xff\xfe bad", "not UTF-8"), (b"\x00\x01binary", "binary")])
+def test_bad_corpus_files_are_named(tiny_corpus, content, message):
+    (tiny_corpus / "bad.txt").write_bytes(content)
+    with pytest.raises(CorpusError, match=f"bad.txt.*{message}|{message}.*bad.txt|bad.txt"):
+        load_corpus(tiny_corpus)
+
+
+def test_duplicate_documents_are_rejected(tiny_corpus):
+    (tiny_corpus / "copy.txt").write_text((tiny_corpus / "alpha.txt").read_text(), encoding="utf-8")
+    with pytest.raises(CorpusError, match="same text"):
+        load_corpus(tiny_corpus)
+
+
+def test_manifest_gives_titles(tiny_corpus):
+    docs = {d.name: d for d in load_corpus(tiny_corpus)}
+    assert docs["alpha.txt"].meta.title == "Remittances Note"
+    assert docs["beta.txt"].meta.title == "beta"
+    json.loads((tiny_corpus / "manifest.json").read_text())

@@ -1,0 +1,52 @@
+import pytest
+
+from qa.acronyms import expand, find_acronyms
+from qa.errors import QAError, QuestionError
+from qa.retrieve import Retriever
+
+
+def test_search_returns_ranked_hits_with_offsets(tiny_settings):
+    retriever = Retriever(settings=tiny_settings)
+    hits = retriever.search("Business Advisory Board Geneva", k=3)
+    assert hits and hits[0].doc == "beta.txt"
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    text = retriever.index.documents["beta.txt"].text
+    assert "Business Advisory Board" in text[hits[0].start:hits[0].end]
+    assert hits[0].section and hits[0].paragraph >= 1
+
+
+@pytest.mark.parametrize("mode", ["dense", "lexical"])
+def test_ablation_modes(tiny_settings, mode):
+    assert Retriever(settings=tiny_settings, mode=mode).search("remittances 2010", k=2)
+
+
+def test_bad_queries(tiny_settings):
+    retriever = Retriever(settings=tiny_settings)
+    with pytest.raises(QuestionError):
+        retriever.search("   ")
+    with pytest.raises(QAError, match="at least 1"):
+        retriever.search("remittances", k=0)
+    with pytest.raises(QAError, match="mode"):
+        Retriever(settings=tiny_settings, mode="magic")
+
+
+def test_acronyms_from_the_documents_expand_queries():
+    acronyms = find_acronyms(["The Food and Agriculture Organization (FAO) works.\n\nIOM International Organization for Migration\n"])
+    assert acronyms["FAO"] == "Food and Agriculture Organization"
+    assert acronyms["IOM"] == "International Organization for Migration"
+    assert expand("What did FAO say?", acronyms) == "What did FAO say? (Food and Agriculture Organization)"
+
+
+def test_langchain_adapter(tiny_settings):
+    pytest.importorskip("langchain_core")
+    from qa.langchain import QARetriever
+
+    docs = QARetriever(retriever=Retriever(settings=tiny_settings), k=2).invoke("remittance costs")
+    assert docs and docs[0].metadata["doc"] and "start" in docs[0].metadata
+
+
+@pytest.mark.model
+def test_real_model_retrieval_on_the_bundled_corpus(bundled_settings):
+    retriever = Retriever(settings=bundled_settings)
+    hits = retriever.search("How many bilateral labour migration agreements have OECD countries signed?", k=5)
+    assert any(h.doc == "002_e445566e33997e6b.txt" and "176" in h.text for h in hits)

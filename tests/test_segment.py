@@ -1,0 +1,69 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qa.corpus import load_corpus
+from qa.segment import clean, segment, split_sentences
+from qa.settings import BUNDLED_CORPUS
+
+
+def _check_invariants(text: str) -> None:
+    paragraphs = segment(text)
+    last = 0
+    for p in paragraphs:
+        assert 0 <= last <= p.start < p.end <= len(text)
+        inner = p.start
+        for s in p.sentences:
+            assert inner <= s.start < s.end <= p.end
+            assert text[s.start:s.end] == text[s.start:s.end].strip()
+            inner = s.end
+        last = p.end
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab. \n\t-*¹ACI1.:\"”")) | st.characters(), max_size=400))
+def test_spans_inside_ordered_and_non_overlapping(text):
+    _check_invariants(text)
+
+
+def test_bundled_corpus_invariants_and_round_trip():
+    for doc in load_corpus(BUNDLED_CORPUS):
+        _check_invariants(doc.text)
+
+
+def test_headings_sections_and_numbering():
+    text = ("1. Remittances\n\nMoney flows home. It grows.\n\nA second paragraph.\n\n"
+            "2. Diaspora\n\nDiasporas invest.\n")
+    paragraphs = segment(text)
+    assert [(p.section, p.number) for p in paragraphs] == [
+        ("1. Remittances", 1), ("1. Remittances", 2), ("2. Diaspora", 1)]
+    assert [text[s.start:s.end] for s in paragraphs[0].sentences] == ["Money flows home.", "It grows."]
+
+
+def test_chapter_marker_toc_page_numbers_and_broken_lines():
+    text = ("Chapter 1.\tFood and Agriculture Organization (FAO)\t35\n\n"
+            "CHAPTER\n\nFood and Agriculture Organization\n\n17\n\n"
+            "FAO works on rural migration and\n\nfood security in many countries.\n")
+    paragraphs = segment(text)
+    assert len(paragraphs) == 1  # the TOC line, the marker, the title and the page number are not text
+    p = paragraphs[0]
+    assert p.section == "Food and Agriculture Organization"
+    assert text[p.start:p.end].endswith("countries.")  # the broken sentence is one paragraph
+
+
+def test_abbreviations_do_not_end_sentences():
+    text = "It was chaired by H.E. Mr. Ali Hachani of Tunisia. Delegates, e.g. ministers, came."
+    spans = split_sentences(text, 0, len(text))
+    assert [text[s.start:s.end] for s in spans] == [
+        "It was chaired by H.E. Mr. Ali Hachani of Tunisia.", "Delegates, e.g. ministers, came."]
+
+
+def test_list_items_are_separate_sentences_and_long_lines_are_cut():
+    text = "Measures:\n- first measure\n- second measure\n" + "word " * 300
+    spans = split_sentences(text, 0, len(text))
+    assert [text[s.start:s.end] for s in spans[:3]] == ["Measures:", "- first measure", "- second measure"]
+    assert all(s.end - s.start <= 600 for s in spans)
+
+
+def test_clean_removes_marks_but_offsets_stay_raw():
+    raw = "**Bold** migra-\ntion policy¹ works."
+    assert clean(raw) == "Bold migration policy works."
