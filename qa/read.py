@@ -22,8 +22,9 @@ from .terms import STOP, content_terms
 W_COVER, W_PASSAGE, W_RANK, W_TYPE = 0.6, 0.25, 0.1, 0.15
 READ_PASSAGES = 10
 MAX_WORDS = 70
+YEAR = re.compile(r"(?:19|20)\d\d")
 KEY_PASSAGES = 3  # a key word of the question must appear in one of these top passages
-CONF_MID, CONF_SCALE = 0.75, 8.0  # logistic calibration of the best sentence score
+CONF_MID, CONF_SCALE = 1.34, 2.0  # logistic fit of correctness on the best sentence score (dev set)
 
 
 @dataclass(frozen=True)
@@ -116,11 +117,17 @@ def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever) ->
     have: set[str] = set()
     for position in {ix.sentences[s].passage for s in chosen} | {h.position for h in hits[:KEY_PASSAGES]}:
         have |= retriever.passage_terms[position]
+    near: set[str] = set()  # a year must be in the very passages quoted
+    for position in {ix.sentences[s].passage for s in chosen}:
+        near |= retriever.passage_terms[position]
     prefixes = {t[:5] for t in have}
     missing = []
     for word in key_words(query, ix.acronyms):
         terms = content_terms(word)
-        if terms and not any(t in have or t[:5] in prefixes for t in terms):
+        if YEAR.fullmatch(word):
+            if word not in near:
+                missing.append(word)
+        elif terms and not any(t in have or t[:5] in prefixes for t in terms):
             missing.append(word)
     return missing
 
