@@ -61,8 +61,6 @@ class Assistant:
         citations = tuple(self._cite(s) for s in reading.sentences)
         if reading.abstained:
             answer_text = f"The documents don't say. {reading.reason}"
-        elif reading.text:
-            answer_text = reading.text
         else:
             answer_text = " ".join(f"{c_text} [{i}]" for i, c_text in
                                    enumerate((self.retriever.index.sentences[s].text for s in reading.sentences), 1))

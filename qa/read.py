@@ -12,7 +12,6 @@ import math
 import re
 from dataclasses import dataclass
 
-import numpy as np
 
 from .question import NONE, Question, matches, short_answer
 from .retrieve import Retrieval, Retriever
@@ -36,7 +35,6 @@ class Reading:
     confidence: float
     abstained: bool
     reason: str
-    text: str = ""  # set by readers that write their own answer text (generative)
 
 
 class ExtractiveReader:
@@ -144,11 +142,6 @@ def key_words(query: str, acronyms: dict[str, str]) -> list[str]:
                 and bare not in acronyms and bare.rstrip("s") not in acronyms and bare.lower() not in STOP:
             keys.append(bare)
     return list(dict.fromkeys(keys))
-
-
-def _surface_words(query: str) -> dict[str, str]:
-    words = re.findall(r"[\w’'-]+", query)
-    return {t: w for w in words for t in content_terms(w)}
 
 
 def _missing_reason(missing: list[str], texts: list[str]) -> str:
