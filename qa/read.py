@@ -12,7 +12,6 @@ import math
 import re
 from dataclasses import dataclass
 
-
 from .question import NONE, Question, matches, short_answer
 from .retrieve import Retrieval, Retriever
 from .terms import STOP, content_terms
@@ -112,12 +111,9 @@ def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever) ->
     """Key words of the question (years, names, unknown acronyms) found in none of the top
     passages nor the passages of the chosen sentences."""
     ix = retriever.index
-    have: set[str] = set()
-    for position in {ix.sentences[s].passage for s in chosen} | {h.position for h in hits[:KEY_PASSAGES]}:
-        have |= retriever.passage_terms[position]
-    near: set[str] = set()  # a year must be in the very passages quoted
-    for position in {ix.sentences[s].passage for s in chosen}:
-        near |= retriever.passage_terms[position]
+    quoted = {ix.sentences[s].passage for s in chosen}
+    near = set().union(*(retriever.passage_terms[p] for p in quoted))  # a year must be in these
+    have = near.union(*(retriever.passage_terms[h.position] for h in hits[:KEY_PASSAGES]))
     prefixes = {t[:5] for t in have}
     missing = []
     for word in key_words(query, ix.acronyms):
@@ -145,7 +141,7 @@ def key_words(query: str, acronyms: dict[str, str]) -> list[str]:
 
 
 def _missing_reason(missing: list[str], texts: list[str]) -> str:
-    years = [m for m in missing if re.fullmatch(r"(19|20)\d\d", m)]
+    years = [m for m in missing if YEAR.fullmatch(m)]
     if years:
         given = sorted(set(re.findall(r"\b(?:19|20)\d\d\b", " ".join(texts))) - set(years))
         if given:
