@@ -132,7 +132,7 @@ def key_words(query: str, acronyms: dict[str, str]) -> list[str]:
     keys = []
     for i, word in enumerate(words):
         bare = re.sub(r"[’']s$", "", word)
-        if re.fullmatch(r"(?:19|20)\d\d", bare):
+        if YEAR.fullmatch(bare):
             keys.append(bare)
         elif bare[:1].isupper() and i > 0 and words[i - 1][-1:] not in ".?!" \
                 and bare not in acronyms and bare.rstrip("s") not in acronyms and bare.lower() not in STOP:
