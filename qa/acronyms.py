@@ -35,6 +35,20 @@ def expand(query: str, acronyms: dict[str, str]) -> str:
     return query if not extra else f"{query} ({'; '.join(extra)})"
 
 
+def contract(text: str, acronyms: dict[str, str]) -> str:
+    """The acronyms whose long forms appear in ``text`` ("Global Migration Group" -> "GMG").
+
+    Documents write a body's name either way; adding the acronym lets a question that spells
+    the name out match a passage that abbreviates it, and routes it to the chapter it names.
+    """
+    found = _loose(text)
+    return " ".join(acr for acr, long in acronyms.items() if " " in long.strip() and _loose(long) in found)
+
+
+def _loose(text: str) -> str:
+    return " " + " ".join(re.findall(r"[a-z0-9]+", text.lower())) + " "
+
+
 def _vote(votes: dict[str, Counter[str]], acronym: str, phrase: str) -> None:
     words = re.split(r"[\s,]+", phrase.strip(" ,"))
     while words and words[0].lower() in _SMALL:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .acronyms import find_acronyms
+from .acronyms import contract, find_acronyms
 from .chunk import chunk
 from .corpus import corpus_hash
 from .embed import Embedder
@@ -30,7 +30,7 @@ from .lexical import Lexical
 from .segment import segment
 from .types import Document, Passage, Sentence
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "CURRENT"
 TITLE_WEIGHT = 0.35  # how much of the section title's vector goes into a passage vector
 
@@ -74,6 +74,7 @@ class Index:
             sentences += s
         if not passages:
             raise QAError("the corpus has no text to index; add documents with sentences in them")
+        acronyms = find_acronyms([d.text for d in docs])
         titles = sorted({p.section for p in passages})
         vectors = embedder.embed([s.text for s in sentences] + [_title_text(t) for t in titles],
                                  progress=progress)
@@ -103,8 +104,8 @@ class Index:
             sentence_vectors=sentence_vectors,
             passage_vectors=passage_vectors,
             faiss_index=_faiss_index(passage_vectors, factory),
-            lexical=Lexical.build([_title_text(p.section) + " " + p.text for p in passages]),
-            acronyms=find_acronyms([d.text for d in docs]),
+            lexical=Lexical.build([search_text(p, acronyms) for p in passages]),
+            acronyms=acronyms,
             manifest=manifest,
         )
 
@@ -215,6 +216,13 @@ def _check_fresh(manifest: dict, docs: list[Document], model_id: str, root: Path
         old, new = manifest.get("documents", {}), {d.name: d.sha256 for d in docs}
         changed = sorted(n for n in old.keys() | new.keys() if old.get(n) != new.get(n))
         raise StaleIndexError(f"the corpus changed since the index was built ({', '.join(changed)}); {fix}")
+
+
+def search_text(passage: Passage, acronyms: dict[str, str]) -> str:
+    """What lexical search sees of a passage: its titles, its text, and the acronyms of the
+    bodies they name, so "FAO" finds the chapter titled "Food and Agriculture Organization"."""
+    head = _title_text(passage.section)
+    return f"{head} {passage.text} {contract(f'{passage.section} {passage.text}', acronyms)}"
 
 
 def _title_text(section: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import numpy as np
@@ -19,10 +20,31 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+# British spellings read as American ones before stemming, so "labour" finds "labor" and
+# "organisation" finds "organization". Applied to documents and queries alike.
+_SPELLINGS = [(re.compile(p), r) for p, r in [
+    (r"(?<=\w{3})our(s?)$", r"or\1"),
+    (r"(?<=\w{3})is(e|ed|es|ing|ation|ations)$", r"iz\1"),
+    (r"(?<=\w{3})tre(s?)$", r"ter\1"),
+    (r"(?<=\w{3})mme(s?)$", r"m\1"),
+]]
+
+
+def _american(word: str) -> str:
+    for pattern, replacement in _SPELLINGS:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def stem_words(words: list[str]) -> list[str]:
+    """English stems, British and American spellings alike."""
+    return _stemmer().stemWords([_american(w) for w in words])
+
+
 def _tokenize(texts: list[str]):
     import bm25s
 
-    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer().stemWords, show_progress=False)
+    return bm25s.tokenize(texts, stopwords="en", stemmer=stem_words, show_progress=False)
 
 
 class Lexical:

@@ -46,7 +46,7 @@ class ExtractiveReader:
         hits = retrieval.hits[:READ_PASSAGES]
         if not hits:
             return Reading((), "", 0.0, True, "Nothing in the documents matches this question.")
-        q_terms = set(content_terms(retrieval.query))
+        q_terms = retriever.query_terms(retrieval.query)
         weight = {t: retriever.idf(t) for t in q_terms}
         total = sum(weight.values()) or 1.0
         scored: list[tuple[float, int, int]] = []  # (score, sentence position, hit rank)

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .acronyms import expand
+from .acronyms import contract, expand
 from .corpus import load_corpus
 from .embed import get_embedder
 from .errors import IndexLoadError, QAError, QuestionError, StaleIndexError
-from .index import Index, _title_text
+from .index import Index, search_text
 from .terms import Idf, content_terms
 from .settings import Settings
 from .types import Hit
@@ -52,7 +52,7 @@ class Retriever:
         self.mode = mode
         self.embedder = get_embedder(self.settings.embedder)
         self.index = open_index(self.settings, auto_build=auto_build)
-        texts = [_title_text(p.section) + " " + p.text for p in self.index.passages]
+        texts = [search_text(p, self.index.acronyms) for p in self.index.passages]
         self.idf = Idf(texts)
         # A passage also "holds" its document's title and organisation, so that questions
         # naming the source ("the South Centre note") match its passages.
@@ -83,7 +83,7 @@ class Retriever:
         if self.mode in ("hybrid", "lexical"):
             # Lexical search uses the question as typed: acronym expansions add common words
             # that match everything (measured: hit@10 0.788 with them, 0.808 without).
-            lists["lexical"] = ix.lexical.search(query, n)
+            lists["lexical"] = ix.lexical.search(f"{query} {contract(query, ix.acronyms)}", n)
         fused: dict[int, float] = {}
         for name, (ids, _) in lists.items():
             for rank, pos in enumerate(ids):
@@ -103,7 +103,7 @@ class Retriever:
         """Score the fused pool on what a reader checks: the best sentence's similarity, the
         passage's similarity, and how much of the query's rare vocabulary it holds."""
         ix = self.index
-        terms = set(content_terms(query))
+        terms = self.query_terms(query)
         weight = {t: self.idf(t) for t in terms}
         total = sum(weight.values()) or 1.0
         scores = {}
@@ -116,6 +116,10 @@ class Retriever:
                            + RERANK["passage"] * float(ix.passage_vectors[pos] @ vector)
                            + RERANK["coverage"] * coverage)
         return scores
+
+    def query_terms(self, query: str) -> set[str]:
+        """The query's content terms plus the acronyms of the bodies it names in full."""
+        return set(content_terms(f"{query} {contract(query, self.index.acronyms)}"))
 
     def _sentence_search(self, vector: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Passages ranked by their best-matching sentence."""

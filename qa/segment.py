@@ -29,6 +29,16 @@ _BULLET = re.compile(r"^\s*(?:[-•*▪◦●–]|\(?[a-z0-9]{1,3}\)|[a-z]\.)\s+
 _FOOTNOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
 _SUPERSCRIPTS = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
 _END_PUNCT = ".!?:;\"'”’)]"
+# Lines that are not headings although short and capitalised: a date ("April 2006"), a web
+# address, a reference ending in "(Publisher, City, 2006)", or a line broken after a word that
+# cannot end a title ("... trafficking in persons should").
+_NOT_TITLE = re.compile(
+    r"^(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d$|www\.|https?://|\([^()]*,[^()]*(?:19|20)\d\d\)$"
+    r"|\s(?:a|an|the|of|in|on|to|for|and|or|by|with|from|as|at|that|which|whereby|should|would"
+    r"|could|must|may|will|is|are|be)$",
+    re.I,
+)
+NUMBERED_TITLE_WORDS = 16  # a numbered line with more words after its number is a paragraph
 # A sentence ends at . ! or ? (plus closing quotes or brackets) followed by space and a capital,
 # digit, quote or bracket. Abbreviations are checked separately.
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9¹²³⁴⁵⁶⁷⁸⁹])")
@@ -81,7 +91,9 @@ def segment(text: str) -> list[Paragraph]:
         raise TypeError(f"segment() needs str text, got {type(text).__name__}")
     blocks = _blocks(text)
     headers = _running_headers(text, blocks)
-    blocks = [b for b in blocks if not _is_furniture(text[b.start:b.end], headers)]
+    # A title after a bare "CHAPTER" page is kept even when it repeats as a running header.
+    blocks = [b for i, b in enumerate(blocks) if not _is_furniture(text[b.start:b.end], headers)
+              or (i and _CHAPTER_MARK.fullmatch(text[blocks[i - 1].start:blocks[i - 1].end].strip()))]
     raws = [text[b.start:b.end] for b in blocks]
     levels = [_heading_level(raw, nxt) for raw, nxt in zip(raws, raws[1:] + [""])]
     chapters = _toc_chapters(text)
@@ -224,14 +236,16 @@ def _heading_level(raw: str, next_raw: str) -> int | None:
         return None
     numbered = _NUMBERED.match(stripped)
     if numbered:
-        if re.search(r"[.”\"]\s+\S", stripped[numbered.end():]) or (stripped[-1] in ".”\"" and len(words) > 8):
+        if re.search(r"[.”\"]\s+\S", stripped[numbered.end():]) or (stripped[-1] in ".”\"" and len(words) > 8) \
+                or stripped[-1] == ":" or len(words) > NUMBERED_TITLE_WORDS + 1:
             return None  # a numbered paragraph, not a heading
         if numbered.group("roman") or stripped.lower().startswith("chapter"):
             return 1
         if numbered.group("num"):
             return 2 + numbered.group("num").rstrip(".").count(".")
         return 2
-    if not (stripped[0].isupper() or stripped[0].isdigit()) or stripped[-1] in "!?,":
+    if not (stripped[0].isupper() or stripped[0].isdigit()) or stripped[-1] in "!?," \
+            or _NOT_TITLE.search(stripped):
         return None
     return UNNUMBERED
 

@@ -6,7 +6,7 @@ import math
 import re
 from collections import Counter
 
-from .lexical import _stemmer
+from .lexical import stem_words
 
 STOP = frozenset("""a about above after again against all also am an and any are as at be because been
 before being below between both but by can could did do does doing down during each few for from
@@ -23,7 +23,7 @@ def content_terms(text: str) -> list[str]:
     """Lower-cased, stemmed words of ``text`` without stop words (numbers kept whole)."""
     text = _URL.sub(" ", text.lower()).replace("%", " percent ")  # web addresses are not content
     words = [w.replace(",", "") for w in _WORD.findall(text)]
-    return _stemmer().stemWords([w for w in words if w not in STOP and (len(w) > 1 or w.isdigit())])
+    return stem_words([w for w in words if w not in STOP and (len(w) > 1 or w.isdigit())])
 
 
 class Idf:

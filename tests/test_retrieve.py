@@ -1,6 +1,7 @@
 import pytest
 
-from qa.acronyms import expand, find_acronyms
+from qa.acronyms import contract, expand, find_acronyms
+from qa.lexical import stem_words
 from qa.errors import QAError, QuestionError
 from qa.retrieve import Retriever
 
@@ -35,6 +36,12 @@ def test_acronyms_from_the_documents_expand_queries():
     assert acronyms["FAO"] == "Food and Agriculture Organization"
     assert acronyms["IOM"] == "International Organization for Migration"
     assert expand("What did FAO say?", acronyms) == "What did FAO say? (Food and Agriculture Organization)"
+    assert contract("the food and agriculture organization's view", acronyms) == "FAO"
+
+
+def test_british_and_american_spellings_share_stems():
+    assert stem_words(["labour", "organisation", "programme", "centre"]) == \
+        stem_words(["labor", "organization", "program", "center"])
 
 
 def test_langchain_adapter(tiny_settings):

@@ -50,6 +50,21 @@ def test_chapter_marker_toc_page_numbers_and_broken_lines():
     assert text[p.start:p.end].endswith("countries.")  # the broken sentence is one paragraph
 
 
+def test_lines_that_only_look_like_headings_are_text():
+    text = ("April 2006\n\nThe dialogue opens.\n\n"
+            "World Bank, World Development Report 2007 (World Bank, Washington D.C., 2006)\n\n"
+            "Efforts to combat smuggling should\n\nThey go on.\n\n"
+            "38. Other organizations that address migration include the Organization for Economic "
+            "Cooperation and Development and the World Trade Organization\n\nMore text.\n")
+    assert {p.section for p in segment(text)} == {""}
+
+
+def test_chapter_title_repeated_as_running_header_is_still_the_chapter():
+    title = "United Nations Educational, Scientific and Cultural Organization"
+    text = f"CHAPTER\n\n{title}\n\n" + "".join(f"{title}\n\nPage {i} says something.\n\n" for i in range(5))
+    assert {p.section for p in segment(text)} == {title}
+
+
 def test_abbreviations_do_not_end_sentences():
     text = "It was chaired by H.E. Mr. Ali Hachani of Tunisia. Delegates, e.g. ministers, came."
     spans = split_sentences(text, 0, len(text))
