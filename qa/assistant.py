@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from .errors import QAError
 from .question import check_question, is_follow_up, parse
 from .read import ExtractiveReader, Reading
@@ -9,7 +11,7 @@ from .retrieve import Retriever
 from .settings import Settings
 from .types import Answer, Citation, DocumentMeta
 
-READERS = ("extractive",)
+READERS = ("extractive", "hf-qa", "generative")
 
 
 class Assistant:
@@ -27,6 +29,7 @@ class Assistant:
         self.settings = settings or Settings()
         self.retriever = retriever or Retriever(settings=self.settings)
         self._readers: dict[str, object] = {"extractive": ExtractiveReader()}
+        self._lock = threading.Lock()
 
     @property
     def documents(self) -> list[DocumentMeta]:
@@ -49,7 +52,9 @@ class Assistant:
             history: earlier turns, ``[{"role": "user"|"assistant", "content": str}, ...]``;
                 a short follow-up ("and what about women?") is read with the last question.
             k: how many passages to retrieve (default 10).
-            reader: ``"extractive"`` (the default and, for now, the only reader).
+            reader: ``"extractive"`` (default), ``"hf-qa"`` (a SQuAD-style model) or
+                ``"generative"`` (a causal LM, checked against the passages); the transformer
+                readers use ``settings.reader_model``.
 
         Raises:
             QuestionError: the question is empty, too long, or not in English.
@@ -61,6 +66,8 @@ class Assistant:
         citations = tuple(self._cite(s) for s in reading.sentences)
         if reading.abstained:
             answer_text = f"The documents don't say. {reading.reason}"
+        elif reading.text:
+            answer_text = reading.text
         else:
             answer_text = " ".join(f"{c_text} [{i}]" for i, c_text in
                                    enumerate((self.retriever.index.sentences[s].text for s in reading.sentences), 1))
@@ -76,9 +83,12 @@ class Assistant:
 
     def _reader(self, name: str | None):
         name = name or self.settings.reader
-        if name not in self._readers:
+        if name not in READERS:
             raise QAError(f"unknown reader {name!r}; use one of {', '.join(READERS)}")
-        return self._readers[name]
+        with self._lock:
+            if name not in self._readers:
+                self._readers[name] = _make_reader(name, self.settings.reader_model)
+            return self._readers[name]
 
     def _cite(self, position: int) -> Citation:
         ix = self.retriever.index
@@ -88,3 +98,14 @@ class Assistant:
         return Citation(doc=sentence.doc, title=doc.meta.title, section=passage.section,
                         paragraph=passage.paragraph, start=sentence.start, end=sentence.end,
                         quote=doc.text[sentence.start:sentence.end])
+
+
+def _make_reader(name: str, model: str):
+    """A transformer reader, imported only when asked for."""
+    if name == "hf-qa":
+        from .read_span import SpanReader
+
+        return SpanReader(model)
+    from .read_generate import GenerativeReader
+
+    return GenerativeReader(model)

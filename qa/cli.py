@@ -16,7 +16,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     settings = Settings.from_env().with_(corpus_dir=getattr(args, "corpus", None),
-                                         index_dir=getattr(args, "index", None))
+                                         index_dir=getattr(args, "index", None),
+                                         reader_model=getattr(args, "reader_model", None))
     try:
         return args.run(args, settings)
     except QAError as exc:
@@ -52,16 +53,21 @@ def _parser() -> argparse.ArgumentParser:
     ask = command("ask", _ask, "answer a question with cited quotes")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
-    ask.add_argument("--reader", help="reader name (default: extractive)")
+    _reader_options(ask)
     ask.add_argument("-k", type=int, default=10, help="passages to read (default 10)")
 
     ev = command("eval", _eval, "score the assistant against a gold set")
     ev.add_argument("--gold", type=Path, required=True, help="gold JSONL file")
     ev.add_argument("--out", type=Path, required=True, help="folder for predictions, metrics and report")
     ev.add_argument("--baseline", type=Path, help="an earlier run's folder to compare with")
-    ev.add_argument("--reader", help="reader name")
+    _reader_options(ev)
     ev.add_argument("-k", "--k", dest="k", type=int, default=10)
     return p
+
+
+def _reader_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--reader", help="extractive (default), hf-qa or generative")
+    command.add_argument("--reader-model", help="model folder or name for the hf-qa and generative readers")
 
 
 def _build(args, settings: Settings) -> int:

@@ -27,13 +27,18 @@ CONF_MID, CONF_SCALE = 1.34, 2.0  # logistic fit of correctness on the best sent
 
 @dataclass(frozen=True)
 class Reading:
-    """What a reader found: sentence positions to quote, the key value, and its confidence."""
+    """What a reader found: sentence positions to quote, the key value, and its confidence.
+
+    ``text`` is the answer as a generative reader wrote it, with ``[n]`` markers naming
+    ``sentences[n-1]``; empty when the answer is the quoted sentences themselves.
+    """
 
     sentences: tuple[int, ...]
     short_answer: str
     confidence: float
     abstained: bool
     reason: str
+    text: str = ""
 
 
 class ExtractiveReader:

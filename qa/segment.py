@@ -39,9 +39,9 @@ _NOT_TITLE = re.compile(
     re.I,
 )
 NUMBERED_TITLE_WORDS = 16  # a numbered line with more words after its number is a paragraph
-# A sentence ends at . ! or ? (plus closing quotes or brackets) followed by space and a capital,
-# digit, quote or bracket. Abbreviations are checked separately.
-_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9¹²³⁴⁵⁶⁷⁸⁹])")
+# A sentence ends at . ! or ? (plus closing quotes, brackets or footnote marks) followed by
+# space and a capital, digit, quote or bracket. Abbreviations are checked separately.
+_BOUNDARY = re.compile(r"[.!?][\"'”’)\]¹²³⁴⁵⁶⁷⁸⁹⁰]*(?=\s+[\"'“‘(\[]?[A-Z0-9¹²³⁴⁵⁶⁷⁸⁹])")
 _ABBREVIATIONS = frozenset(
     "e.g i.e etc mr mrs ms dr prof h.e no nos vol pp p art para paras inc ltd co st jr "
     "u.s u.k ph.d approx cf fig al vs sr gen rev dept est min max jan feb mar apr jun jul "
