@@ -62,6 +62,14 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--baseline", type=Path, help="an earlier run's folder to compare with")
     _reader_options(ev)
     ev.add_argument("-k", "--k", dest="k", type=int, default=10)
+
+    ab = command("ablate", _ablate, "compare retrieval modes and readers on a gold set")
+    ab.add_argument("--gold", type=Path, required=True, help="gold JSONL file")
+    ab.add_argument("--out", type=Path, required=True, help="folder for the table and each run")
+    ab.add_argument("--readers", default="extractive",
+                    help="comma-separated readers to compare (default: extractive)")
+    ab.add_argument("--reader-model", help="model folder or name for the hf-qa and generative readers")
+    ab.add_argument("-k", "--k", dest="k", type=int, default=10)
     return p
 
 
@@ -116,12 +124,12 @@ def _ask(args, settings: Settings) -> int:
 
 def _eval(args, settings: Settings) -> int:
     from .assistant import Assistant
-    from .evaluate import load_gold, predict, score, write_run
+    from .evaluate import AtK, load_gold, predict, score, write_run
 
     assistant = Assistant(settings.with_(reader=args.reader))
     texts = {name: d.text for name, d in assistant.retriever.index.documents.items()}
     gold = load_gold(args.gold, texts)
-    predictions = predict(_Fixed(assistant, args.k), gold, progress=sys.stderr.isatty())
+    predictions = predict(AtK(assistant, args.k), gold, progress=sys.stderr.isatty())
     metrics, rows = score(predictions, gold, texts)
     report = write_run(args.out, predictions, metrics, rows, gold, baseline_dir=args.baseline)
     keys = ("overall_correct", "correct_answerable", "refusal_rate_unanswerable", "hit@5", "citation_precision",
@@ -131,14 +139,22 @@ def _eval(args, settings: Settings) -> int:
     return 0
 
 
-class _Fixed:
-    """An assistant with k fixed, for the evaluation runner."""
+def _ablate(args, settings: Settings) -> int:
+    from .ablate import ablate, markdown
+    from .assistant import READERS
+    from .evaluate import load_gold
+    from .retrieve import open_index
 
-    def __init__(self, assistant, k: int) -> None:
-        self._assistant, self._k = assistant, k
-
-    def ask(self, question: str):
-        return self._assistant.ask(question, k=self._k)
+    readers = [r.strip() for r in args.readers.split(",") if r.strip()]
+    unknown = [r for r in readers if r not in READERS]
+    if unknown:
+        raise QAError(f"unknown reader {unknown[0]!r} in --readers; use some of {', '.join(READERS)}")
+    texts = {name: d.text for name, d in open_index(settings).documents.items()}
+    gold = load_gold(args.gold, texts)
+    table = ablate(settings, gold, texts, args.out, readers, args.k, progress=sys.stderr.isatty())
+    print(markdown(table), end="")
+    print(f"table: {args.out / 'ablation.md'}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -161,6 +161,16 @@ def _locate(number: int, evidence: str, docs: Sequence[str],
 # -- predicting -------------------------------------------------------------------------------
 
 
+class AtK:
+    """An assistant whose questions all retrieve ``k`` passages, for the evaluation runner."""
+
+    def __init__(self, assistant: Assistant, k: int) -> None:
+        self._assistant, self._k = assistant, k
+
+    def ask(self, question: str) -> Answer:
+        return self._assistant.ask(question, k=self._k)
+
+
 def predict(assistant: Assistant, gold: Sequence[GoldItem],
             progress: bool = True) -> list[dict[str, Any]]:
     """Ask every gold question and record the answers in the predictions format.

@@ -198,11 +198,6 @@ def exact_match(pred: str, gold: str) -> float:
     return float(content_tokens(pred) == content_tokens(gold))
 
 
-def answer_texts(pred: Answer) -> tuple[str, ...]:
-    """The texts an answer is judged by: its full text and its short answer, where present."""
-    return tuple(t for t in (pred.text, pred.short_answer) if t.strip())
-
-
 # -- spans and retrieval ----------------------------------------------------------------------
 
 
@@ -357,11 +352,6 @@ def citation_evidence_recall(citations: Sequence[Citation],
 # -- per question and aggregate ---------------------------------------------------------------
 
 
-def best_answer_recall(pred: Answer, gold: GoldItem) -> float:
-    """The better :func:`answer_recall` of the answer's full text and short answer."""
-    return max((answer_recall(t, gold.answer) for t in answer_texts(pred)), default=0.0)
-
-
 def is_correct(pred: Answer, gold: GoldItem) -> bool:
     """DESIGN.md's ``correct``.
 
@@ -370,7 +360,7 @@ def is_correct(pred: Answer, gold: GoldItem) -> bool:
     """
     if not gold.answerable:
         return pred.abstained
-    return (not pred.abstained and best_answer_recall(pred, gold) >= 0.5
+    return (not pred.abstained and answer_recall(pred.text, gold.answer) >= 0.5
             and any(supports(c, gold.spans, gold.answer) for c in pred.citations))
 
 
@@ -392,7 +382,7 @@ def question_row(pred: Answer, retrieved: Sequence[tuple[str, int, int]], gold: 
         A flat JSON-serialisable dict.
     """
     answered = gold.answerable and not pred.abstained
-    spans, citations, texts = gold.spans, pred.citations, answer_texts(pred)
+    spans, citations = gold.spans, pred.citations
 
     def when(flag: bool, value: Any) -> Any:
         return value if flag else None
@@ -414,10 +404,9 @@ def question_row(pred: Answer, retrieved: Sequence[tuple[str, int, int]], gold: 
         "citation_supports": [supports(c, spans, gold.answer) for c in citations],
         "citation_precision": when(answered, citation_precision(citations, spans, gold.answer)),
         "citation_evidence_recall": when(answered, citation_evidence_recall(citations, spans)),
-        "answer_em": when(answered, max((exact_match(t, gold.answer) for t in texts), default=0.0)),
-        "answer_f1": when(answered, max(
-            (answer_f1(t, gold.answer, gold.long_answer) for t in texts), default=0.0)),
-        "answer_recall": when(answered, best_answer_recall(pred, gold)),
+        "answer_em": when(answered, exact_match(pred.text, gold.answer)),
+        "answer_f1": when(answered, answer_f1(pred.text, gold.answer, gold.long_answer)),
+        "answer_recall": when(answered, answer_recall(pred.text, gold.answer)),
         "answer_words": when(answered, len(pred.text.split())),
         "correct": is_correct(pred, gold),
         "latency_s": latency_s,
