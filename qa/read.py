@@ -20,7 +20,10 @@ from .terms import STOP, content_terms
 W_COVER, W_PASSAGE, W_RANK, W_TYPE = 0.6, 0.25, 0.1, 0.15
 READ_PASSAGES = 10
 MAX_WORDS = 70
+# A support sentence scores at least this share of the best one (from another passage: more).
+FLOOR = {"other": 0.85, "compare": 0.7, "elsewhere": 0.85}
 YEAR = re.compile(r"(?:19|20)\d\d")
+_PLURAL_ACRONYM = re.compile(r"(?:[A-Z][a-z]?){2,}s")
 KEY_PASSAGES = 3  # a key word of the question must appear in one of these top passages
 CONF_MID, CONF_SCALE = 1.34, 2.0  # logistic fit of correctness on the best sentence score (dev set)
 
@@ -94,10 +97,12 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix) -> lis
     chosen = [best]
     words = len(ix.sentences[best].text.split())
     want = 1 if question.kind == "factoid" else 3
-    floor = 0.85 if question.kind != "compare" else 0.7
     for score, s, _ in scored[1:]:
-        if len(chosen) >= want or score < floor * best_score:
+        if len(chosen) >= want or score < FLOOR["compare" if question.kind == "compare" else "other"] * best_score:
             break
+        if question.kind != "compare" and ix.sentences[s].passage != ix.sentences[best].passage \
+                and score < FLOOR["elsewhere"] * best_score:
+            continue  # support from another passage must be nearly as good as the best
         n = len(ix.sentences[s].text.split())
         if words + n > MAX_WORDS:
             continue
@@ -132,16 +137,27 @@ def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever) ->
 
 
 def key_words(query: str, acronyms: dict[str, str]) -> list[str]:
-    """Years, numbers, names and acronyms the documents do not define, as typed."""
+    """Years, names and acronyms the documents do not define, as typed.
+
+    Of a run of capitalised words only the last is kept: it names the thing ("Korea" of
+    "South Korea", "Compact" of "Global Compact"). Plural acronyms ("CEOs", "MoUs") are common
+    nouns, not names.
+    """
     words = re.findall(r"[\w’'-]+", query)
-    keys = []
-    for i, word in enumerate(words):
+    keys: list[str] = []
+    run: list[str] = []
+    for i, word in enumerate(words + [""]):
         bare = re.sub(r"[’']s$", "", word)
         if YEAR.fullmatch(bare):
             keys.append(bare)
-        elif bare[:1].isupper() and i > 0 and words[i - 1][-1:] not in ".?!" \
-                and bare not in acronyms and bare.rstrip("s") not in acronyms and bare.lower() not in STOP:
-            keys.append(bare)
+        if bare[:1].isupper() and i > 0 and bare not in acronyms and bare.rstrip("s") not in acronyms \
+                and bare.lower() not in STOP and not _PLURAL_ACRONYM.fullmatch(bare):
+            run.append(bare)
+            if bare == word:
+                continue  # a possessive ("Mexico's GDP") ends the name
+        if run:
+            keys.append(run[-1])
+            run = []
     return list(dict.fromkeys(keys))
 
 

@@ -75,3 +75,11 @@ def test_real_corpus_answers_and_abstains(bundled_settings):
         assert assistant.document_text(c.doc)[c.start:c.end] == c.quote
     invented = assistant.ask("What recommendations did the International Telecommunication Union (ITU) make?")
     assert invented.abstained
+
+
+def test_key_words_are_the_names_a_passage_must_hold():
+    from qa.read import key_words
+
+    assert key_words("Has South Korea signed MoUs under its Employment Permit System?", {}) == ["Korea", "System"]
+    assert key_words("What share of Mexico's GDP came from remittances in 2006?", {"GDP": "gross domestic product"}) \
+        == ["Mexico", "2006"]
