@@ -106,8 +106,8 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix) -> lis
         n = len(ix.sentences[s].text.split())
         if words + n > MAX_WORDS:
             continue
-        if question.kind == "compare" and all(ix.sentences[c].passage == ix.sentences[s].passage for c in chosen):
-            continue  # a comparison needs a quote from another passage
+        if question.kind == "compare" and _source(ix, s) in {_source(ix, c) for c in chosen}:
+            continue  # a comparison needs a quote from each side: another document or chapter
         chosen.append(s)
         words += n
     if question.kind == "factoid" and words < 12 and best + 1 < len(ix.sentences) \
@@ -115,6 +115,11 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix) -> lis
         chosen.append(best + 1)  # a very short sentence needs the next one for context
     return sorted(chosen, key=lambda s: (ix.sentences[s].doc, ix.sentences[s].start)) \
         if question.kind != "compare" else chosen
+
+
+def _source(ix, s: int) -> tuple[str, str]:
+    """The document and chapter of a sentence."""
+    return ix.sentences[s].doc, ix.passages[ix.sentences[s].passage].section.split(" › ")[0]
 
 
 def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever) -> list[str]:
