@@ -24,6 +24,13 @@ PATTERNS = {
     PERSON: re.compile(r"\b(?:Mr|Ms|Mrs|Dr|H\.E)\.?\s[A-Z]|\b[A-Z][a-zé]+\s(?:[A-Z]\.\s)?[A-Z][a-zé]+\b"),
 }
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+# Wording that marks a sentence as the kind of statement a question kind asks for.
+KIND_CUES = {
+    "recommendation": re.compile(r"\b(?:should|must|recommend\w*|advocat\w*|calls? (?:on|for|upon)|called (?:on|for|upon)"
+                                 r"|urge\w*|propos\w*|suggest\w*|needs? to|encourag\w*|at a minimum)\b", re.I),
+    "explain": re.compile(r"\b(?:because|due to|since|as a result|therefore|thus|reasons?|leads? to|caus\w*"
+                          r"|depends? (?:in part )?on|owing to|so that|given that)\b", re.I),
+}
 
 _FOLLOW_UP = re.compile(r"^(and|what about|how about|and what|what of|same for|also|then)\b|"
                         r"\b(it|they|them|this|that|these|those|its|their)\b", re.I)
@@ -86,6 +93,13 @@ def parse(text: str) -> Question:
     else:
         expects = NONE
     return Question(text, kind, expects)
+
+
+def fits_kind(kind: str, sentence: str) -> bool:
+    """True when a sentence has the wording a question kind asks for (a recommendation's
+    "should", an explanation's "because"); always true for kinds without such wording."""
+    cue = KIND_CUES.get(kind)
+    return cue is None or bool(cue.search(sentence))
 
 
 def matches(expects: str, sentence: str) -> bool:

@@ -12,12 +12,12 @@ import math
 import re
 from dataclasses import dataclass
 
-from .question import NONE, Question, matches, short_answer
+from .question import NONE, Question, fits_kind, matches, short_answer
 from .retrieve import Retrieval, Retriever
 from .terms import STOP, content_terms
 
 # Weights of the sentence score and the abstention rule, set on the dev set (see README).
-W_COVER, W_PASSAGE, W_RANK, W_TYPE = 0.6, 0.25, 0.1, 0.15
+W_COVER, W_PASSAGE, W_RANK, W_TYPE, W_KIND = 0.6, 0.25, 0.1, 0.15, 0.05
 READ_PASSAGES = 10
 MAX_WORDS = 70
 # A support sentence scores at least this share of the best one (from another passage: more).
@@ -66,6 +66,7 @@ class ExtractiveReader:
                 sentence = ix.sentences[s]
                 cover = _coverage(weight, total, set(content_terms(sentence.text)))
                 typed = W_TYPE if question.expects == NONE or matches(question.expects, sentence.text) else -W_TYPE
+                typed += W_KIND * fits_kind(question.kind, sentence.text)
                 score = (float(sims[offset]) + W_COVER * cover + W_PASSAGE * p_cover
                          + W_RANK / (1 + rank) + typed)
                 scored.append((score, s, rank))

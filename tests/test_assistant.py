@@ -83,3 +83,12 @@ def test_key_words_are_the_names_a_passage_must_hold():
     assert key_words("Has South Korea signed MoUs under its Employment Permit System?", {}) == ["Korea", "System"]
     assert key_words("What share of Mexico's GDP came from remittances in 2006?", {"GDP": "gross domestic product"}) \
         == ["Mexico", "2006"]
+
+
+def test_kind_cues_mark_recommendations_and_explanations():
+    from qa.question import fits_kind
+
+    assert fits_kind("recommendation", "IOM advocates for States to offer residence permits.")
+    assert not fits_kind("recommendation", "IOM provides shelters.")
+    assert fits_kind("explain", "Few emigrate because migration requires money.")
+    assert fits_kind("factoid", "Anything at all.")
