@@ -87,4 +87,5 @@ class Assistant:
         doc = ix.documents[sentence.doc]
         return Citation(doc=sentence.doc, title=doc.meta.title, section=passage.section,
                         paragraph=passage.paragraph, start=sentence.start, end=sentence.end,
-                        quote=doc.text[sentence.start:sentence.end])
+                        quote=doc.text[sentence.start:sentence.end],
+                        page=doc.meta.page_at(sentence.start))

@@ -102,7 +102,9 @@ def _ask(args, settings: Settings) -> int:
     if answer.citations:
         print("\nSources:")
     for i, c in enumerate(answer.citations, 1):
-        print(f"[{i}] {c.title} · {c.section or '-'} · paragraph {c.paragraph} ({c.doc}, chars {c.start}-{c.end})")
+        page = f" · page {c.page}" if c.page is not None else ""
+        print(f"[{i}] {c.title}{page} · {c.section or '-'} · paragraph {c.paragraph} "
+              f"({c.doc}, chars {c.start}-{c.end})")
         print(f"    “{' '.join(c.quote.split())}”")
     print(f"\nconfidence {answer.confidence:.2f}")
     return 0
