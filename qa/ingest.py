@@ -15,7 +15,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
@@ -80,7 +80,8 @@ def extract(path: Path | str, max_mb: float = 50) -> Extracted:
     found = reader(path)
     if not any(ch.isalnum() for ch in found.text):
         raise CorpusError(f"{path.name} has no text to index; add a file with text in it")
-    return found
+    # A lone surrogate (from a broken font map) cannot be saved as UTF-8; "?" keeps the offsets.
+    return replace(found, text=found.text.encode("utf-8", "replace").decode("utf-8"))
 
 
 def _pdf(path: Path) -> Extracted:
