@@ -259,15 +259,28 @@ def pending_html() -> str:
 def documents_html(documents: Sequence[DocumentMeta]) -> str:
     """The documents list: title, organisation, date, file (the original) and pages of each."""
     items = "".join(
-        f'<li><span class="qa-title">{escape(d.title)}</span>'
-        f" — {escape(', '.join(p for p in (d.organisation, d.date) if p))}"
-        f' <code>{escape(d.source or d.file)}</code>'
+        f'<li><span class="qa-title">{escape(d.title)}</span> —'
+        + "".join(f" {escape(part)}," for part in (d.organisation, d.date) if part)
+        + f' <code>{escape(d.source or d.file)}</code>'
         + (f" · {len(d.pages)} pages" if d.pages else "") + "</li>"
         for d in documents
     )
     return ('<div class="qa-documents"><p>The assistant answers only from these documents '
             "and quotes them for every claim.</p>"
             f"<ul>{items}</ul></div>")
+
+
+def added_html(documents: Sequence[DocumentMeta], embedded: int, seconds: float) -> str:
+    """What an upload added, and what updating the index took, escaped."""
+    names = ", ".join(f"<code>{escape(d.source or d.file)}</code> ({escape(d.title)}"
+                      + (f", {len(d.pages)} pages" if d.pages else "") + ")" for d in documents)
+    return (f'<p class="qa-added">Added {names}. The index was updated in {seconds:.1f} s '
+            f"({embedded:,} new sentences and headings embedded); ask away.</p>")
+
+
+def upload_error_html(message: str) -> str:
+    """Why an upload was refused (a library error's message, which names the file), escaped."""
+    return f'<p class="qa-error"><strong>Not added.</strong> {escape(message)}</p>'
 
 
 def plain_text(answer: Answer, documents: Mapping[str, DocumentMeta] | None = None) -> str:

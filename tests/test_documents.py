@@ -43,6 +43,15 @@ def test_added_pdf_docx_and_html_are_answered_with_file_and_page(tiny_settings, 
     assert assistant.documents[3].title == "Fishing Crews Report"  # sorted by file name
 
 
+def test_the_assistant_answers_from_a_document_added_while_it_runs(tiny_settings, files):
+    assistant = Assistant(tiny_settings)
+    question = "What was the median hourly wage of harbour workers in 2021?"
+    assert assistant.ask(question).citations[0].doc != "survey.pdf.txt"
+    change = assistant.add_documents(files[:1], organisation="Harbour Network")
+    assert change.documents[0].organisation == "Harbour Network"
+    assert assistant.ask(question).citations[0].page == 3
+
+
 def test_remove_embeds_nothing_and_keeps_the_others(tiny_settings, files):
     build_index(tiny_settings)
     add_documents(files, tiny_settings)

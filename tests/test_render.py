@@ -170,3 +170,10 @@ def test_pages_show_in_sources_plain_text_and_documents_list() -> None:
     assert "page 3, paragraph 1" in render.hit_html(1, closest, {"r.pdf.txt": meta}, {})
     listed = render.documents_html([meta])
     assert "<code>r.pdf</code> · 3 pages" in listed
+
+
+def test_upload_results_are_escaped() -> None:
+    meta = DocumentMeta(file="<b>.pdf.txt", title="A & B", source="<b>.pdf", pages=(0, 9))
+    out = render.added_html([meta], 1234, 2.345)
+    assert "<code>&lt;b&gt;.pdf</code> (A &amp; B, 2 pages)" in out and "in 2.3 s (1,234 new" in out
+    assert "&lt;script&gt;" in render.upload_error_html("<script>.pdf is not a readable PDF")
