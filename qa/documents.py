@@ -14,6 +14,7 @@ vectors (:meth:`qa.index.Index.build` with ``reuse``), so only the new document 
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -135,7 +136,8 @@ def _change(settings: Settings, before: list[Document], after: list[Document],
     embedder = get_embedder(settings.embedder)
     try:
         live = Index.load(settings.index_dir, before, embedder.model_id)
-    except IndexLoadError:  # no usable index yet: everything is embedded
+    except IndexLoadError as exc:  # no usable index: everything is embedded, as open_index would
+        print(f"qa: {exc}; building the whole index now...", file=sys.stderr)
         live = None
     index = Index.build(after, embedder, settings.passage_chars, settings.faiss_factory,
                         progress=progress, reuse=live)

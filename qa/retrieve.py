@@ -52,7 +52,7 @@ class Retriever:
         self.settings = (settings or Settings()).with_(corpus_dir=corpus_dir, index_dir=index_dir)
         self.mode = mode
         self.embedder = get_embedder(self.settings.embedder)
-        self.index = index or open_index(self.settings, auto_build=auto_build)
+        self.index = index if index is not None else open_index(self.settings, auto_build=auto_build)
         texts = [_title_text(p.section) + " " + p.text for p in self.index.passages]
         self.idf = Idf(texts)
         # A passage also "holds" its document's title and organisation, so that questions

@@ -55,12 +55,14 @@ def test_markdown_front_matter_gives_metadata_and_is_not_indexed(tmp_path):
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda d: make_encrypted_pdf(d / "locked.pdf", make_pdf(d / "open.pdf")), "locked.pdf is protected by a password"),
+    (lambda d: make_encrypted_pdf(d / "locked.pdf", make_pdf(d / "open.pdf")),
+     "locked.pdf is protected by a password"),
     (lambda d: make_image_pdf(d / "scan.pdf"), "scan.pdf has no text layer.*run OCR"),
     (lambda d: _write(d / "broken.pdf", b"%PDF-1.7\n1 0 obj <<"), "broken.pdf is not a readable PDF"),
     (lambda d: _write(d / "broken.docx", b"PK\x03\x04 not really a zip"), "broken.docx is not a readable Word"),
     (lambda d: _write(d / "old.doc", b"\xd0\xcf\x11\xe0"), "old.doc is a .doc file.*convert it to one of .pdf"),
-    (lambda d: _write(d / "empty.html", b"<html><body><script>x()</script></body></html>"), "empty.html has no text"),
+    (lambda d: _write(d / "empty.html", b"<html><body><script>x()</script></body></html>"),
+     "empty.html has no text"),
     (lambda d: _write(d / "latin1.txt", "caf\xe9".encode("latin-1")), "latin1.txt is not UTF-8"),
     (lambda d: d / "missing.pdf", "missing.pdf does not exist"),
 ])
