@@ -34,6 +34,49 @@ def make_pdf(path: Path, pages: tuple[str, ...] | list[str] = PDF_PAGES, title: 
     return path
 
 
+TOPICS = ("recruitment", "housing", "wages", "health care", "remittances", "language courses",
+          "family reunification", "return", "labour inspection", "legal aid")
+PLACES = ("Lakeport", "Northvale", "Eastbridge", "Westmoor", "Southgate", "Riverton", "Hillcrest")
+SENTENCES = (
+    "In {place}, the welcome centre registered {n1:,} newly arrived workers in {year}.",
+    "Our caseworkers handled {n2} complaints about {topic} during the year.",
+    "The average cost reported for {topic} was EUR {n3} per month.",
+    "Volunteers in {place} ran {n4} information sessions on {topic}.",
+    "Employers in the region were asked to report on {topic} every quarter.",
+    "Workers who used the hotline said the most common problem was {topic}.",
+    "The municipality of {place} funded {n4} new places for {topic} support.",
+    "Partner unions documented {n2} cases of unpaid overtime linked to {topic}.",
+    "Women made up {n5} per cent of the people who asked for advice on {topic}.",
+    "Most requests came from workers employed in agriculture and food processing.",
+    "A survey of {n6} workers in {place} found that few knew their rights on {topic}.",
+    "The regional labour office opened {n4} inspections after our reports on {topic}.",
+    "Interpreters were available in Romanian, Bulgarian, Ukrainian and Nepali.",
+    "We recommend that the ministry publish clear guidance on {topic} in several languages.",
+    "Funding for the {place} office came from the city and two private foundations.",
+    "Waiting times for an appointment fell to {n7} days by the end of {year}.",
+    "Several employers agreed to a code of conduct on {topic} after mediation.",
+    "Our staff trained {n6} volunteers on {topic} and on first contact with workers.",
+    "Complaints were closed within {n7} weeks on average, up from the year before.",
+    "The board approved a new strategy for {topic} covering the next three years.",
+    "Migrant workers in {place} earned on average EUR {n8} per hour in {year}.",
+    "We thank all partner organisations that shared their data on {topic}.",
+)
+
+
+def report_pages(count: int = 50) -> list[str]:
+    """Pages of a made-up annual report, each a numbered heading and about 1,900 characters
+    whose places, topics, numbers and years differ from page to page."""
+    pages = []
+    for number in range(1, count + 1):
+        place, topic = PLACES[number % len(PLACES)], TOPICS[number % len(TOPICS)]
+        facts = {"place": place, "topic": topic, "year": 2000 + number % 24, "n1": 1000 + 97 * number,
+                 "n2": 10 + number, "n3": 100 + 3 * number, "n4": 5 + number % 17, "n5": 30 + number % 41,
+                 "n6": 50 + 7 * number, "n7": 2 + number % 9, "n8": f"{7 + number % 5}.{number % 10}0"}
+        body = " ".join(sentence.format(**facts) for sentence in SENTENCES)
+        pages.append(f"{number}. {topic.capitalize()} in {place}\n\n{body}")
+    return pages
+
+
 def make_image_pdf(path: Path) -> Path:
     """A PDF whose one page holds only a drawing: no text layer, like a scan."""
     from fpdf import FPDF

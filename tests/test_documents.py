@@ -2,9 +2,10 @@
 updates incrementally, and a failed change leaves the corpus and the index as they were."""
 
 import json
+import shutil
 
 import pytest
-from make_docs import make_docx, make_encrypted_pdf, make_html, make_pdf
+from make_docs import make_docx, make_encrypted_pdf, make_html, make_pdf, report_pages
 
 from qa.assistant import Assistant
 from qa.cli import main
@@ -12,7 +13,7 @@ from qa.corpus import load_corpus
 from qa.documents import add_documents, list_documents, remove_document
 from qa.errors import CorpusError, QAError
 from qa.index import Index
-from qa.retrieve import build_index
+from qa.retrieve import Retriever, build_index, open_index
 
 
 @pytest.fixture
@@ -146,3 +147,24 @@ def test_the_last_document_stays(tiny_settings):
 def _write(path, data: bytes):
     path.write_bytes(data)
     return path
+
+
+@pytest.mark.model
+def test_real_model_adds_a_50_page_pdf_to_the_bundled_corpus_without_a_rebuild(bundled_settings, tmp_path):
+    open_index(bundled_settings)  # the bundled index, built once if missing, as other model tests do
+    settings = bundled_settings.with_(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    shutil.copytree(bundled_settings.corpus_dir, settings.corpus_dir)  # never touch the bundled corpus
+    shutil.copytree(bundled_settings.index_dir, settings.index_dir)
+    pdf = make_pdf(tmp_path / "annual-report.pdf", report_pages(50), title="Annual Report 2023",
+                   author="Seasonal Workers Network")
+    change = add_documents([pdf], settings)
+    new = sum(s.doc == "annual-report.pdf.txt" for s in change.index.sentences)
+    print(f"\n50-page PDF added in {change.seconds} s: {change.embedded} texts embedded "
+          f"({new} sentences of the PDF), {len(change.index.sentences)} sentences in the index")
+    assert change.reused == 5 and new <= change.embedded <= new + 50
+    assert change.seconds < 120  # a full rebuild embeds all ~8,700 texts
+    assistant = Assistant(settings, retriever=Retriever(settings=settings, index=change.index))
+    answer = assistant.ask("How many newly arrived workers did the Eastbridge welcome centre register in 2013?")
+    cited = answer.citations[0]
+    assert (cited.doc, cited.page, cited.title) == ("annual-report.pdf.txt", 37, "Annual Report 2023")
+    assert "4,589" in cited.quote and assistant.document_text(cited.doc)[cited.start:cited.end] == cited.quote
