@@ -1,7 +1,7 @@
 """Chat in the browser with the migration and development documents: ``python app_gradio.py``.
 
-A thin adapter over the library: :class:`qa.Assistant` answers, :mod:`qa.render` formats,
-this file only wires them into Gradio. It binds to ``GRADIO_SERVER_NAME`` (default
+A thin adapter over the library: :class:`qa.Assistant` answers and adds uploaded documents,
+:mod:`qa.render` formats, this file only wires them into Gradio. It binds to ``GRADIO_SERVER_NAME`` (default
 ``127.0.0.1``) and ``GRADIO_SERVER_PORT`` (default 7860); ``QA_*`` variables set the
 pipeline (see :meth:`qa.settings.Settings.from_env`).
 
@@ -19,7 +19,9 @@ import gradio as gr
 
 from qa import render
 from qa.assistant import READERS
+from qa.documents import Change
 from qa.errors import QAError
+from qa.ingest import READERS as FILE_TYPES
 from qa.settings import Settings
 from qa.types import Answer, DocumentMeta
 
@@ -57,6 +59,7 @@ CSS = """
 .qa-documents ul { padding-left: 1.1em; margin: .3em 0; }
 .qa-documents li { margin-bottom: .45em; }
 .qa-documents code { font-size: .8em; }
+.qa-added { color: #15803d; font-size: .92em; }
 """
 
 
@@ -71,6 +74,8 @@ class AssistantLike(Protocol):
     def ask(self, question: str, history: list[Message] | None = None, k: int | None = None,
             reader: str | None = None) -> Answer: ...
 
+    def add_documents(self, paths: list[str]) -> Change: ...
+
 
 def build_demo(assistant: AssistantLike, settings: Settings | None = None) -> gr.Blocks:
     """The chat app over ``assistant``, queued and ready to launch.
@@ -80,8 +85,6 @@ def build_demo(assistant: AssistantLike, settings: Settings | None = None) -> gr
         settings: read for the question length limit and the default reader.
     """
     settings = settings or Settings()
-    documents = {meta.file: meta for meta in assistant.documents}
-    texts = {name: assistant.document_text(name) for name in documents}
 
     def respond(question: str, history: list[Message], shown: list[Message], k: float,
                 reader: str) -> Iterator[tuple[Any, ...]]:
@@ -98,6 +101,9 @@ def build_demo(assistant: AssistantLike, settings: Settings | None = None) -> gr
         except QAError as error:
             reply, copy = render.error_html(str(error), notice), str(error)
         else:
+            documents = {meta.file: meta for meta in assistant.documents}  # uploads change them
+            texts = {doc: assistant.document_text(doc) for doc in
+                     {c.doc for c in answer.citations} | {h.doc for h in answer.retrieved}}
             reply = render.answer_html(answer, documents, texts, notice)
             copy = render.plain_text(answer, documents)
             history = [*history, {"role": "user", "content": question},
@@ -105,11 +111,22 @@ def build_demo(assistant: AssistantLike, settings: Settings | None = None) -> gr
         shown = [*shown, {"role": "assistant", "content": reply}]
         yield "", shown, history, shown, copy
 
+    def upload(paths: list[str] | None) -> tuple[Any, ...]:
+        """Add the uploaded files; returns (status, document list, emptied upload box)."""
+        if not paths:
+            return gr.skip(), gr.skip(), gr.skip()
+        try:
+            change = assistant.add_documents(list(paths))
+        except QAError as error:
+            return render.upload_error_html(str(error)), gr.skip(), None
+        return (render.added_html(change.documents, change.embedded, change.seconds),
+                render.documents_html(assistant.documents), None)
+
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         history = gr.State([])  # earlier turns as plain text, passed to the assistant
         shown = gr.State([])  # the same turns as rendered HTML, for the chatbot
         gr.Markdown(f"## {TITLE}\nAnswers come only from the policy documents listed under "
-                    "*About the documents*, and every claim quotes its source: open a source "
+                    "*Documents* (add your own there), and every claim quotes its source: open a source "
                     "to see the sentence highlighted in its paragraph. When the documents do "
                     "not answer, the assistant says so.")
         with gr.Row(equal_height=False):
@@ -134,8 +151,13 @@ def build_demo(assistant: AssistantLike, settings: Settings | None = None) -> gr
                                   info="Passages the reader looks at for each question.")
                     reader = gr.Radio(list(READERS), value=settings.reader, label="Reader",
                                       info="extractive: quotes the best sentences verbatim.")
-                with gr.Accordion("About the documents", open=False):
-                    gr.HTML(render.documents_html(assistant.documents))
+                with gr.Accordion("Documents", open=False):
+                    listing = gr.HTML(render.documents_html(assistant.documents), elem_id="qa-documents")
+                    files = gr.File(label=f"Add documents ({', '.join(FILE_TYPES)}; at most "
+                                          f"{settings.max_document_mb} MB each)",
+                                    file_count="multiple", file_types=list(FILE_TYPES), type="filepath",
+                                    elem_id="qa-upload")
+                    status = gr.HTML(elem_id="qa-upload-status")
 
         inputs, outputs = [box, history, shown, k, reader], [box, chatbot, history, shown, copy]
         box.submit(respond, inputs, outputs, api_name="ask")
@@ -143,6 +165,7 @@ def build_demo(assistant: AssistantLike, settings: Settings | None = None) -> gr
             respond, inputs, outputs, api_visibility="private")
         # The chatbot's own clear button empties the display; start the conversation afresh.
         chatbot.clear(lambda: ([], [], ""), None, [history, shown, copy], api_visibility="private")
+        files.upload(upload, files, [status, listing, files], api_visibility="private")
     return demo.queue()
 
 
@@ -152,13 +175,14 @@ def _example_text(event: gr.SelectData) -> str:
 
 
 def launch(demo: gr.Blocks, *, server_port: int | None = None,
-           prevent_thread_lock: bool = False) -> str:
+           prevent_thread_lock: bool = False, max_file_mb: int = Settings.max_document_mb) -> str:
     """Serve ``demo`` on the loopback interface unless ``GRADIO_SERVER_NAME`` says otherwise.
 
     Args:
         demo: the app from :func:`build_demo`.
         server_port: the port; by default ``GRADIO_SERVER_PORT`` or 7860.
         prevent_thread_lock: return at once and serve from a thread (tests).
+        max_file_mb: Gradio refuses larger uploads before they reach the library's own check.
 
     Returns:
         The local URL of the app.
@@ -166,7 +190,7 @@ def launch(demo: gr.Blocks, *, server_port: int | None = None,
     _, url, _ = demo.launch(
         server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
         server_port=server_port or int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
-        prevent_thread_lock=prevent_thread_lock, css=CSS,
+        prevent_thread_lock=prevent_thread_lock, css=CSS, max_file_size=f"{max_file_mb}mb",
         # System fonts: the bundled semibold face renders some capitals oddly.
         theme=gr.themes.Default(font=("ui-sans-serif", "system-ui", "sans-serif"),
                                 font_mono=("ui-monospace", "monospace")),
@@ -185,7 +209,7 @@ def main() -> None:
         assistant = Assistant(settings=settings)
     except QAError as error:  # a missing or stale index, say: the message gives the fix
         raise SystemExit(f"error: {error}") from None
-    launch(build_demo(assistant, settings))
+    launch(build_demo(assistant, settings), max_file_mb=settings.max_document_mb)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
+from pathlib import Path
 
+from .documents import Change, add_documents
 from .errors import QAError
+from .index import Index
 from .question import check_question, is_follow_up, parse
 from .read import ExtractiveReader, Reading
 from .retrieve import Retriever
@@ -18,7 +22,8 @@ class Assistant:
     """Answers questions over a corpus with verbatim, cited quotes.
 
     ``Assistant()`` answers over the bundled corpus (building its index on first use).
-    Thread-safe: the index is read-only and models are loaded once.
+    Thread-safe: an index is read-only once built, models are loaded once, and adding
+    documents swaps in a new retriever that questions already being answered do not see.
 
     Args:
         settings: pipeline settings; default :class:`Settings`.
@@ -30,6 +35,7 @@ class Assistant:
         self.retriever = retriever or Retriever(settings=self.settings)
         self._readers: dict[str, object] = {"extractive": ExtractiveReader()}
         self._lock = threading.Lock()
+        self._adding = threading.Lock()
 
     @property
     def documents(self) -> list[DocumentMeta]:
@@ -42,6 +48,17 @@ class Assistant:
             return self.retriever.index.documents[doc].text
         except KeyError:
             raise QAError(f"no document named {doc!r} in the corpus; see Assistant.documents") from None
+
+    def add_documents(self, paths: Sequence[Path | str], title: str = "", organisation: str = "",
+                      date: str = "") -> Change:
+        """Add files to the corpus and answer from them from now on.
+
+        See :func:`qa.documents.add_documents` for the formats, limits and errors.
+        """
+        with self._adding:
+            change = add_documents(paths, self.retriever.settings, title, organisation, date)
+            self.retriever = Retriever(settings=self.retriever.settings, index=change.index)
+        return change
 
     def ask(self, question: str, history: list[dict] | None = None, k: int | None = None,
             reader: str | None = None) -> Answer:
@@ -61,16 +78,17 @@ class Assistant:
         """
         text = check_question(question, self.settings.max_question_chars)
         query = self._with_context(text, history or [])
-        retrieval = self.retriever.retrieve(query, k or 10)
-        reading: Reading = self._reader(reader).read(parse(query), retrieval, self.retriever)
-        citations = tuple(self._cite(s) for s in reading.sentences)
+        retriever = self.retriever  # the same one throughout, even if documents are added meanwhile
+        retrieval = retriever.retrieve(query, k or 10)
+        reading: Reading = self._reader(reader).read(parse(query), retrieval, retriever)
+        citations = tuple(_cite(retriever.index, s) for s in reading.sentences)
         if reading.abstained:
             answer_text = f"The documents don't say. {reading.reason}"
         elif reading.text:
             answer_text = reading.text
         else:
             answer_text = " ".join(f"{c_text} [{i}]" for i, c_text in
-                                   enumerate((self.retriever.index.sentences[s].text for s in reading.sentences), 1))
+                                   enumerate((retriever.index.sentences[s].text for s in reading.sentences), 1))
         return Answer(question=text, text=answer_text, short_answer=reading.short_answer,
                       citations=citations, confidence=reading.confidence, abstained=reading.abstained,
                       reason=reading.reason, retrieved=retrieval.hits)
@@ -90,14 +108,14 @@ class Assistant:
                 self._readers[name] = _make_reader(name, self.settings.reader_model)
             return self._readers[name]
 
-    def _cite(self, position: int) -> Citation:
-        ix = self.retriever.index
-        sentence = ix.sentences[position]
-        passage = ix.passages[sentence.passage]
-        doc = ix.documents[sentence.doc]
-        return Citation(doc=sentence.doc, title=doc.meta.title, section=passage.section,
-                        paragraph=passage.paragraph, start=sentence.start, end=sentence.end,
-                        quote=doc.text[sentence.start:sentence.end])
+
+def _cite(ix: Index, position: int) -> Citation:
+    sentence = ix.sentences[position]
+    passage = ix.passages[sentence.passage]
+    doc = ix.documents[sentence.doc]
+    return Citation(doc=sentence.doc, title=doc.meta.title, section=passage.section,
+                    paragraph=passage.paragraph, start=sentence.start, end=sentence.end,
+                    quote=doc.text[sentence.start:sentence.end], page=doc.meta.page_at(sentence.start))
 
 
 def _make_reader(name: str, model: str):

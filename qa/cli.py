@@ -32,18 +32,28 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="qa", description="Cited answers from policy documents on migration.")
     sub = p.add_subparsers(required=True, metavar="COMMAND")
 
-    def command(name: str, run, help_: str) -> argparse.ArgumentParser:
-        c = sub.add_parser(name, help=help_, description=help_)
+    def command(name: str, run, help_: str, parent=sub) -> argparse.ArgumentParser:
+        c = parent.add_parser(name, help=help_, description=help_)
         c.add_argument("--corpus", type=Path, help="corpus folder (default: the bundled corpus)")
         c.add_argument("--index", type=Path, help="index folder (default: index/ of the project)")
         c.set_defaults(run=run)
         return c
 
     index = sub.add_parser("index", help="build the index").add_subparsers(required=True, metavar="ACTION")
-    build = index.add_parser("build", help="build (or rebuild) the index of a corpus")
-    build.add_argument("--corpus", type=Path)
-    build.add_argument("--index", type=Path)
-    build.set_defaults(run=_build)
+    command("build", _build, "build (or rebuild) the index of a corpus", index)
+
+    corpus = sub.add_parser("corpus", help="add, list or remove documents").add_subparsers(
+        required=True, metavar="ACTION")
+    add = command("add", _corpus_add, "add PDF, Word, HTML, Markdown or text files and update the "
+                  "index (only the new files are embedded)", corpus)
+    add.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    add.add_argument("--title", default="", help="title to show in citations (default: the file's own)")
+    add.add_argument("--organisation", default="", help="publishing organisation (default: the file's own)")
+    add.add_argument("--date", default="", help="publication date, YYYY[-MM[-DD]] (default: the file's own)")
+    listing = command("list", _corpus_list, "list the documents of the corpus", corpus)
+    listing.add_argument("--json", action="store_true", help="print the manifest entries as JSON")
+    remove = command("remove", _corpus_remove, "remove a document and update the index", corpus)
+    remove.add_argument("name", help="the document's file name, or the name of the file it was added from")
 
     search = command("search", _search, "show the passages retrieved for a query")
     search.add_argument("query")
@@ -88,6 +98,48 @@ def _build(args, settings: Settings) -> int:
     return 0
 
 
+def _corpus_add(args, settings: Settings) -> int:
+    from .documents import add_documents
+
+    change = add_documents(args.files, settings, args.title, args.organisation, args.date,
+                           progress=sys.stderr.isatty())
+    for meta in change.documents:
+        pages = f", {len(meta.pages)} pages" if meta.pages else ""
+        print(f"added {meta.source or meta.file} as {meta.file}: {meta.title}{pages}")
+    _print_change(change, settings)
+    return 0
+
+
+def _corpus_list(args, settings: Settings) -> int:
+    from .documents import list_documents
+
+    documents = list_documents(settings)
+    if args.json:
+        print(json.dumps([meta.to_dict() for meta in documents], ensure_ascii=False, indent=1))
+        return 0
+    for meta in documents:
+        pages = f"{len(meta.pages)} pages" if meta.pages else ""
+        about = ", ".join(p for p in (meta.organisation, meta.date, pages) if p)
+        print(f"{meta.source or meta.file}  {meta.title}" + (f" ({about})" if about else ""))
+    return 0
+
+
+def _corpus_remove(args, settings: Settings) -> int:
+    from .documents import remove_document
+
+    change = remove_document(args.name, settings, progress=sys.stderr.isatty())
+    print(f"removed {args.name}")
+    _print_change(change, settings)
+    return 0
+
+
+def _print_change(change, settings: Settings) -> None:
+    m = change.index.manifest
+    print(f"index updated in {change.seconds} s: embedded {change.embedded} sentences and titles, reused "
+          f"{change.reused} documents; {len(change.index.documents)} documents, {m['passages']} passages "
+          f"-> {settings.index_dir}")
+
+
 def _search(args, settings: Settings) -> int:
     from .retrieve import Retriever
 
@@ -116,7 +168,9 @@ def _ask(args, settings: Settings) -> int:
     if answer.citations:
         print("\nSources:")
     for i, c in enumerate(answer.citations, 1):
-        print(f"[{i}] {c.title} · {c.section or '-'} · paragraph {c.paragraph} ({c.doc}, chars {c.start}-{c.end})")
+        page = f" · page {c.page}" if c.page is not None else ""
+        print(f"[{i}] {c.title}{page} · {c.section or '-'} · paragraph {c.paragraph} "
+              f"({c.doc}, chars {c.start}-{c.end})")
         print(f"    “{' '.join(c.quote.split())}”")
     print(f"\nconfidence {answer.confidence:.2f}")
     return 0

@@ -1,9 +1,16 @@
-"""Ingest: read a corpus folder (UTF-8 text files plus ``manifest.json``) into Documents."""
+"""Ingest: read a corpus folder (UTF-8 text files plus ``manifest.json``) into Documents.
+
+Documents added from other formats (:mod:`qa.documents`) keep their original beside the
+extracted text (``report.pdf`` and ``report.pdf.txt``); the manifest entry names both, and only
+the text is read here.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import CorpusError
@@ -18,8 +25,10 @@ def load_corpus(corpus_dir: Path | str) -> list[Document]:
 
     Args:
         corpus_dir: folder holding ``.txt``/``.md`` files and optionally ``manifest.json``
-            (``{"documents": [{"file", "title", "organisation", "date", "language"}]}``);
-            a file missing from the manifest is titled after its file name.
+            (``{"documents": [{"file", "title", "organisation", "date", "language"}]}``, optionally
+            with ``source`` and ``pages``, see :class:`DocumentMeta`); a file missing from the
+            manifest is titled after its file name, and a file that is another entry's
+            ``source`` is not read.
 
     Raises:
         CorpusError: the folder is missing or holds no documents, or a file is empty,
@@ -28,8 +37,10 @@ def load_corpus(corpus_dir: Path | str) -> list[Document]:
     folder = Path(corpus_dir)
     if not folder.is_dir():
         raise CorpusError(f"corpus folder {folder} does not exist; pass --corpus DIR with your documents")
-    metas = _read_manifest(folder)
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+    metas = read_manifest(folder)
+    sources = {m.source for m in metas.values()} - set(metas)
+    files = sorted(p for p in folder.iterdir()
+                   if p.is_file() and p.suffix.lower() in SUFFIXES and p.name not in sources)
     if not files:
         raise CorpusError(f"corpus folder {folder} holds no .txt or .md documents; add some and rebuild")
     docs: list[Document] = []
@@ -72,7 +83,8 @@ def corpus_hash(docs: list[Document]) -> str:
     return h.hexdigest()
 
 
-def _read_manifest(folder: Path) -> dict[str, DocumentMeta]:
+def read_manifest(folder: Path) -> dict[str, DocumentMeta]:
+    """The manifest entries of a corpus folder by text file name, in manifest order."""
     path = folder / MANIFEST
     if not path.exists():
         return {}
@@ -84,3 +96,16 @@ def _read_manifest(folder: Path) -> dict[str, DocumentMeta]:
             f"{path} is not a valid manifest ({exc}); expected "
             '{"documents": [{"file", "title", "organisation", "date", "language"}]}'
         ) from exc
+
+
+def write_manifest(folder: Path, metas: Iterable[DocumentMeta]) -> None:
+    """Replace the folder's manifest atomically (temp file, then ``os.replace``), one entry a line."""
+    lines = ",\n".join("    " + json.dumps(m.to_dict(), ensure_ascii=False) for m in metas)
+    tmp = folder / f".{MANIFEST}.{os.getpid()}.tmp"
+    try:
+        tmp.write_text('{\n  "documents": [\n' + lines + "\n  ]\n}\n", encoding="utf-8")
+        os.replace(tmp, folder / MANIFEST)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise CorpusError(f"cannot write {folder / MANIFEST}: {exc.strerror}; "
+                          "check that the corpus folder is writable") from exc

@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +30,7 @@ from .lexical import Lexical
 from .segment import segment
 from .types import Document, Passage, Sentence
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CURRENT = "CURRENT"
 TITLE_WEIGHT = 0.35  # how much of the section title's vector goes into a passage vector
 
@@ -62,29 +62,37 @@ class Index:
 
     @classmethod
     def build(cls, docs: list[Document], embedder: Embedder, passage_chars: int = 900,
-              factory: str = "Flat", progress: bool = False) -> "Index":
+              factory: str = "Flat", progress: bool = False, reuse: "Index | None" = None) -> "Index":
         """Segment, chunk and embed a corpus. Each sentence is encoded once; a passage vector
-        is the mean of its sentence vectors plus a share of its section title's vector."""
+        is the mean of its sentence vectors plus a share of its section title's vector.
+
+        Args:
+            docs: the documents, in corpus order.
+            embedder: encodes sentences and section titles.
+            passage_chars: target passage size in characters.
+            factory: FAISS index factory string.
+            progress: show a progress bar while embedding.
+            reuse: an earlier index; a document it holds with the same text (sha256), built
+                with the same model and passage size, keeps its passages and vectors, so adding
+                or removing a document embeds only what is new. Positions are renumbered.
+        """
         started = time.perf_counter()
-        passages: list[Passage] = []
-        sentences: list[Sentence] = []
-        for doc in docs:
-            p, s = chunk(doc.name, doc.text, segment(doc.text), passage_chars, len(passages))
-            passages += p
-            sentences += s
-        if not passages:
+        kept = _parts_of(reuse) if _compatible(reuse, embedder.model_id, passage_chars) else {}
+        parts = [_Part.of(kept[d.sha256], d.name) if d.sha256 in kept else
+                 _Part(*chunk(d.name, d.text, segment(d.text), passage_chars)) for d in docs]
+        parts = [part for part in parts if part.passages]
+        if not parts:
             raise QAError("the corpus has no text to index; add documents with sentences in them")
+        embedded = _embed_new([p for p in parts if p.sentence_vectors is None], embedder, progress)
         acronyms = find_acronyms([d.text for d in docs])
-        titles = sorted({p.section for p in passages})
-        vectors = embedder.embed([s.text for s in sentences] + [_title_text(t) for t in titles],
-                                 progress=progress)
-        sentence_vectors, title_vectors = vectors[: len(sentences)], vectors[len(sentences):]
-        title_of = {t: title_vectors[i] for i, t in enumerate(titles)}
-        owner = np.array([s.passage for s in sentences])
-        sums = np.zeros((len(passages), sentence_vectors.shape[1]), dtype=np.float32)
-        np.add.at(sums, owner, sentence_vectors)
-        means = sums / np.maximum(np.bincount(owner, minlength=len(passages)), 1)[:, None]
-        passage_vectors = _unit(means + TITLE_WEIGHT * np.stack([title_of[p.section] for p in passages]))
+        passages = [passage for part in parts for passage in part.passages]
+        sentences: list[Sentence] = []
+        shift = 0
+        for part in parts:  # a part counts its passages from 0; renumber from where it starts now
+            sentences += [replace(s, passage=s.passage + shift) for s in part.sentences]
+            shift += len(part.passages)
+        sentence_vectors = np.concatenate([part.sentence_vectors for part in parts])
+        passage_vectors = np.concatenate([part.passage_vectors for part in parts])
         manifest = {
             "format_version": FORMAT_VERSION,
             "model_id": embedder.model_id,
@@ -95,6 +103,8 @@ class Index:
             "faiss_factory": factory,
             "passages": len(passages),
             "sentences": len(sentences),
+            "embedded": embedded,
+            "reused_documents": sum(d.sha256 in kept for d in docs),
             "build_seconds": round(time.perf_counter() - started, 2),
         }
         return cls(
@@ -192,6 +202,65 @@ class Index:
         except (OSError, ValueError, KeyError, IndexError, RuntimeError) as exc:
             raise IndexLoadError(f"the index in {build} is unreadable ({exc}); "
                                  "rebuild it with: qa index build") from exc
+
+
+@dataclass
+class _Part:
+    """One document's passages and sentences (positions counted from 0) and their vectors,
+    which are None until embedded."""
+
+    passages: list[Passage]
+    sentences: list[Sentence]
+    sentence_vectors: np.ndarray | None = None
+    passage_vectors: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, part: "_Part", name: str) -> "_Part":
+        """The same part under a document name (a renamed file keeps its vectors)."""
+        if not part.passages or part.passages[0].doc == name:
+            return part
+        return cls([replace(p, doc=name) for p in part.passages],
+                   [replace(s, doc=name) for s in part.sentences], part.sentence_vectors, part.passage_vectors)
+
+
+def _compatible(index: Index | None, model_id: str, passage_chars: int) -> bool:
+    return (index is not None and index.manifest.get("model_id") == model_id
+            and index.manifest.get("passage_chars") == passage_chars)
+
+
+def _parts_of(index: Index) -> dict[str, _Part]:
+    """An index cut back into its documents' parts, by document sha256."""
+    spans: dict[str, list[int]] = {}  # a document's passages are consecutive: [first, last + 1)
+    for position, passage in enumerate(index.passages):
+        spans.setdefault(passage.doc, [position, position])[1] = position + 1
+    parts = {}
+    for name, (a, b) in spans.items():
+        lo, hi = index.passage_sentences[a].start, index.passage_sentences[b - 1].stop
+        parts[index.documents[name].sha256] = _Part(
+            index.passages[a:b], [replace(s, passage=s.passage - a) for s in index.sentences[lo:hi]],
+            index.sentence_vectors[lo:hi], index.passage_vectors[a:b])
+    return parts
+
+
+def _embed_new(parts: list[_Part], embedder: Embedder, progress: bool) -> int:
+    """Embed the sentences and section titles of parts without vectors; returns how many texts."""
+    sentences = [s.text for part in parts for s in part.sentences]
+    titles = sorted({p.section for part in parts for p in part.passages})
+    if not parts:
+        return 0
+    vectors = embedder.embed(sentences + [_title_text(t) for t in titles], progress=progress)
+    title_of = dict(zip(titles, vectors[len(sentences):]))
+    at = 0
+    for part in parts:
+        part.sentence_vectors = vectors[at: at + len(part.sentences)]
+        at += len(part.sentences)
+        owner = np.array([s.passage for s in part.sentences], dtype=np.int64)
+        sums = np.zeros((len(part.passages), vectors.shape[1]), dtype=np.float32)
+        np.add.at(sums, owner, part.sentence_vectors)
+        means = sums / np.maximum(np.bincount(owner, minlength=len(part.passages)), 1)[:, None]
+        part.passage_vectors = _unit(means + TITLE_WEIGHT * np.stack(
+            [title_of[p.section] for p in part.passages]))
+    return len(vectors)
 
 
 def _live_build(root: Path) -> Path:

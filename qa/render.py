@@ -128,9 +128,11 @@ def source_label(doc: str, documents: Mapping[str, DocumentMeta], title: str = "
             + (f' <span class="qa-origin">· {escape(origin)}</span>' if origin else ""))
 
 
-def location_label(section: str, paragraph: int) -> str:
-    """Escaped "section “…”, paragraph n" of a span."""
-    parts = [f"section “{escape(section)}”"] if section.strip() else []
+def location_label(section: str, paragraph: int, page: int | None = None) -> str:
+    """Escaped "page p, section “…”, paragraph n" of a span (page only for paged formats)."""
+    parts = [f"page {page}"] if page is not None else []
+    if section.strip():
+        parts.append(f"section “{escape(section)}”")
     if paragraph > 0:
         parts.append(f"paragraph {paragraph}")
     return ", ".join(parts)
@@ -164,7 +166,7 @@ def excerpt_html(part: Excerpt) -> str:
 def citation_html(number: int, citation: Citation, documents: Mapping[str, DocumentMeta],
                   texts: Mapping[str, str], hits: Sequence[Hit]) -> str:
     """One numbered source: title, origin, location and quote; the paragraph on expanding."""
-    location = location_label(citation.section, citation.paragraph)
+    location = location_label(citation.section, citation.paragraph, citation.page)
     return (
         '<details class="qa-source"><summary>'
         f'<span class="qa-number">[{number}]</span> '
@@ -181,7 +183,7 @@ def hit_html(number: int, hit: Hit, documents: Mapping[str, DocumentMeta],
     """One closest passage (for abstentions): where it is, its start, all of it on expanding."""
     text = texts.get(hit.doc)
     raw = text[hit.start:hit.end] if text is not None else hit.text
-    location = location_label(hit.section, hit.paragraph)
+    location = location_label(hit.section, hit.paragraph, _page(hit.doc, hit.start, documents))
     return (
         '<details class="qa-source"><summary>'
         f'<span class="qa-number">[{number}]</span> {source_label(hit.doc, documents)}'
@@ -255,16 +257,30 @@ def pending_html() -> str:
 
 
 def documents_html(documents: Sequence[DocumentMeta]) -> str:
-    """The "About the documents" list: title, organisation, date and file of each."""
+    """The documents list: title, organisation, date, file (the original) and pages of each."""
     items = "".join(
-        f'<li><span class="qa-title">{escape(d.title)}</span>'
-        f" — {escape(', '.join(p for p in (d.organisation, d.date) if p))}"
-        f' <code>{escape(d.file)}</code></li>'
+        f'<li><span class="qa-title">{escape(d.title)}</span> —'
+        + "".join(f" {escape(part)}," for part in (d.organisation, d.date) if part)
+        + f' <code>{escape(d.source or d.file)}</code>'
+        + (f" · {len(d.pages)} pages" if d.pages else "") + "</li>"
         for d in documents
     )
     return ('<div class="qa-documents"><p>The assistant answers only from these documents '
             "and quotes them for every claim.</p>"
             f"<ul>{items}</ul></div>")
+
+
+def added_html(documents: Sequence[DocumentMeta], embedded: int, seconds: float) -> str:
+    """What an upload added, and what updating the index took, escaped."""
+    names = ", ".join(f"<code>{escape(d.source or d.file)}</code> ({escape(d.title)}"
+                      + (f", {len(d.pages)} pages" if d.pages else "") + ")" for d in documents)
+    return (f'<p class="qa-added">Added {names}. The index was updated in {seconds:.1f} s '
+            f"({embedded:,} new sentences and headings embedded); ask away.</p>")
+
+
+def upload_error_html(message: str) -> str:
+    """Why an upload was refused (a library error's message, which names the file), escaped."""
+    return f'<p class="qa-error"><strong>Not added.</strong> {escape(message)}</p>'
 
 
 def plain_text(answer: Answer, documents: Mapping[str, DocumentMeta] | None = None) -> str:
@@ -275,7 +291,8 @@ def plain_text(answer: Answer, documents: Mapping[str, DocumentMeta] | None = No
         documents: document metadata by file name, for titles of closest passages.
 
     Returns:
-        The answer text then ``[n] title, section "…", paragraph n: "quote"`` lines; for an
+        The answer text then ``[n] title, page p, section "…", paragraph n: "quote"`` lines
+        (the page for paged formats only); for an
         abstention, the headline, the reason and the closest passages.
     """
     documents = documents or {}
@@ -286,14 +303,14 @@ def plain_text(answer: Answer, documents: Mapping[str, DocumentMeta] | None = No
         if closest:
             lines += ["", "Closest passages found:"]
             lines += [_reference(i, _title(h.doc, documents), h.section, h.paragraph,
-                                 clip(h.text))
+                                 clip(h.text), _page(h.doc, h.start, documents))
                       for i, h in enumerate(closest, 1)]
         return "\n".join(lines)
     lines = [answer.text.strip()]
     if answer.citations:
         lines += ["", "References:"]
         lines += [_reference(i, c.title or _title(c.doc, documents), c.section, c.paragraph,
-                             c.quote)
+                             c.quote, c.page)
                   for i, c in enumerate(answer.citations, 1)]
     return "\n".join(lines)
 
@@ -303,8 +320,14 @@ def _title(doc: str, documents: Mapping[str, DocumentMeta]) -> str:
     return meta.title if meta is not None else doc
 
 
-def _reference(number: int, title: str, section: str, paragraph: int, quote: str) -> str:
-    where = [title]
+def _page(doc: str, offset: int, documents: Mapping[str, DocumentMeta]) -> int | None:
+    meta = documents.get(doc)
+    return meta.page_at(offset) if meta is not None else None
+
+
+def _reference(number: int, title: str, section: str, paragraph: int, quote: str,
+               page: int | None) -> str:
+    where = [title] + ([f"page {page}"] if page is not None else [])
     if section.strip():
         where.append(f'section "{squash(section).strip()}"')
     if paragraph > 0:

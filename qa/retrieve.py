@@ -42,16 +42,17 @@ class Retriever:
         settings: every other knob; ``corpus_dir``/``index_dir`` override its fields.
         auto_build: build (or rebuild, when stale) the index instead of raising.
         mode: ``"hybrid"`` (default), ``"dense"`` or ``"lexical"``, for ablations.
+        index: an index already in memory (just built, say) instead of the saved one.
     """
 
     def __init__(self, corpus_dir=None, index_dir=None, settings: Settings | None = None,
-                 auto_build: bool = True, mode: str = "hybrid") -> None:
+                 auto_build: bool = True, mode: str = "hybrid", index: Index | None = None) -> None:
         if mode not in MODES:
             raise QAError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
         self.settings = (settings or Settings()).with_(corpus_dir=corpus_dir, index_dir=index_dir)
         self.mode = mode
         self.embedder = get_embedder(self.settings.embedder)
-        self.index = open_index(self.settings, auto_build=auto_build)
+        self.index = index if index is not None else open_index(self.settings, auto_build=auto_build)
         texts = [search_text(p, self.index.acronyms) for p in self.index.passages]
         self.idf = Idf(texts)
         # A passage also "holds" its document's title and organisation, so that questions

@@ -24,7 +24,7 @@ _CHAPTER_MARK = re.compile(r"^CHAPTER(?:[\s\d]*$|\s+(?=[A-Z][a-z]))")
 _NUMBERED = re.compile(
     r"^(?:(?P<roman>[IVX]{1,5})\.|(?P<num>\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}\.)|[A-H]\.|Chapter\s+\d+[.:]?)\s+\S"
 )
-_MARKDOWN = re.compile(r"^(#{1,6})\s+\S")
+_MARKDOWN = re.compile(r"^(#{1,6})\s+(?=\S)")
 _BULLET = re.compile(r"^\s*(?:[-•*▪◦●–]|\(?[a-z0-9]{1,3}\)|[a-z]\.)\s+")
 _FOOTNOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
 _SUPERSCRIPTS = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+")

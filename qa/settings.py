@@ -27,6 +27,7 @@ class Settings:
         reader: ``"extractive"`` (default, embedded), ``"hf-qa"`` or ``"generative"``.
         reader_model: model name or path for the transformers readers.
         max_question_chars: longer questions are refused with a clear message.
+        max_document_mb: larger files are refused when adding documents to the corpus.
     """
 
     corpus_dir: Path = BUNDLED_CORPUS
@@ -39,6 +40,7 @@ class Settings:
     reader: str = "extractive"
     reader_model: str = ""
     max_question_chars: int = 2000
+    max_document_mb: int = 50
 
     def with_(self, **changes: object) -> "Settings":
         """A copy with some fields changed (paths given as strings are converted)."""

@@ -7,23 +7,51 @@ read from the corpus file, so ``document.text[start:end]`` is always the quoted 
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
 @dataclass(frozen=True)
 class DocumentMeta:
-    """Display metadata of a corpus file (from the corpus manifest)."""
+    """A corpus file's entry in the corpus manifest: display metadata and where it came from.
+
+    Attributes:
+        file: the UTF-8 text file that offsets point into (citations name it).
+        title, organisation, date, language: shown with citations; editable in the manifest.
+        source: the original file the text was extracted from (``report.pdf``); "" when the
+            text file is the original.
+        pages: start offset of each page in the text, for paged formats (PDF); empty otherwise.
+    """
 
     file: str
     title: str
     organisation: str = ""
     date: str = ""
     language: str = "en"
+    source: str = ""
+    pages: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        pages = tuple(self.pages)
+        if pages and (pages[0] != 0 or not all(isinstance(p, int) for p in pages)
+                      or list(pages) != sorted(pages)):
+            raise ValueError(f"pages of {self.file} must be increasing character offsets starting "
+                             f"at 0, got {list(pages)[:5]}...")
+        object.__setattr__(self, "pages", pages)  # a JSON list becomes a tuple
 
     @property
     def year(self) -> str:
         return self.date[:4]
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding character ``offset`` of the text; None when not paged."""
+        return bisect_right(self.pages, offset) if self.pages else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The manifest entry; the optional keys are left out when empty, as in older manifests."""
+        entry = asdict(self) | {"pages": list(self.pages)}
+        return {k: v for k, v in entry.items() if v or k not in ("source", "pages")}
 
 
 @dataclass(frozen=True)
@@ -94,6 +122,7 @@ class Citation:
     start: int
     end: int
     quote: str  # == document text[start:end]
+    page: int | None = None  # 1-based page of ``start``, for paged formats (PDF)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

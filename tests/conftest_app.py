@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
+from qa.documents import Change
 from qa.errors import QAError, QuestionError
 from qa.types import Answer, Citation, DocumentMeta, Hit
 
@@ -36,6 +38,7 @@ FAILURE = "The index in /tmp/x is unreadable; rebuild it with: qa index build"
 ANSWERABLE = "How much money did migrants send home in 2015?"
 FEES = "How high are transfer fees?"
 UNANSWERABLE = "What was the operational budget for 2008?"
+UPLOAD_REFUSAL = "has no text layer (a scanned or image-only PDF); run OCR first"
 
 
 def citation(quote: str, paragraph: int) -> Citation:
@@ -66,16 +69,29 @@ class FakeAssistant:
 
     Attributes:
         calls: ``(question, history, k, reader)`` of every ``ask``, in order.
+        added: entries of the files added; a file named ``scan*`` is refused like an image PDF.
     """
 
     def __init__(self, delay: float = 0.0) -> None:
         self.delay = delay
         self.calls: list[tuple[str, list[dict[str, str]], int | None, str | None]] = []
+        self.added: list[DocumentMeta] = []
         self._lock = threading.Lock()
 
     @property
     def documents(self) -> list[DocumentMeta]:
-        return [META]
+        return [META, *self.added]
+
+    def add_documents(self, paths: list[str]) -> Change:
+        names = [Path(path).name for path in paths]
+        for name in names:
+            if name.startswith("scan"):
+                raise QAError(f"{name} {UPLOAD_REFUSAL}")
+        added = tuple(DocumentMeta(file=f"{name}.txt", title=f"Uploaded {name}", source=name,
+                                   pages=(0, 100, 200)) for name in names)
+        with self._lock:
+            self.added += added
+        return Change(added, index=None, embedded=42, reused=1, seconds=0.5)  # type: ignore[arg-type]
 
     def document_text(self, doc: str) -> str:
         if doc != DOC:

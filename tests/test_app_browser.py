@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from conftest_app import (ANSWERABLE, FEES, FAILING, FAILURE, SUM_QUOTE, TITLE, UNANSWERABLE,
-                          UNANSWERABLE_REASON, FakeAssistant)
+                          UNANSWERABLE_REASON, UPLOAD_REFUSAL, FakeAssistant)
 
 import app_gradio
 from qa import render
@@ -182,6 +182,22 @@ def test_example_question_and_copy_box(page: Any) -> None:
     expect(page.locator("#qa-copy textarea")).to_have_value(
         re.compile(rf"^Echo: {re.escape(app_gradio.EXAMPLES[1])} .*\n\nReferences:\n"
                    rf"\[1\] {re.escape(TITLE)}, section"))
+
+
+def test_uploads_are_added_listed_or_refused_with_the_reason(page: Any, tmp_path: Path) -> None:
+    page.get_by_role("button", name="Documents").click()
+    upload = page.locator("#qa-upload input[type=file]")
+    report = tmp_path / "harbour-report.pdf"
+    report.write_bytes(b"%PDF-1.4 stand-in: the fake assistant does not read it")
+    upload.set_input_files(str(report))
+    expect(page.locator("#qa-upload-status .qa-added")).to_contain_text("Added harbour-report.pdf")
+    expect(page.locator("#qa-documents")).to_contain_text("Uploaded harbour-report.pdf")
+    expect(page.locator("#qa-documents")).to_contain_text("3 pages")
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 stand-in")
+    page.locator("#qa-upload input[type=file]").set_input_files(str(scan))
+    expect(page.locator("#qa-upload-status .qa-error")).to_contain_text(f"scan.pdf {UPLOAD_REFUSAL}")
+    page.screenshot(path=str(screenshot_path(tmp_path, "app-upload.png")))
 
 
 def test_library_errors_are_shown_not_raised(app_url: str) -> None:

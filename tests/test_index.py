@@ -100,3 +100,50 @@ def test_manifest_gives_titles(tiny_corpus):
     assert docs["alpha.txt"].meta.title == "Remittances Note"
     assert docs["beta.txt"].meta.title == "beta"
     json.loads((tiny_corpus / "manifest.json").read_text())
+
+
+class CountingEmbedder:
+    """The hash embedder, remembering every text it was asked to embed."""
+
+    def __init__(self):
+        self.inner, self.texts = get_embedder("hash"), []
+        self.model_id = self.inner.model_id
+
+    def embed(self, texts, progress=False):
+        self.texts += texts
+        return self.inner.embed(texts, progress)
+
+
+def _same(a: Index, b: Index) -> None:
+    assert a.passages == b.passages and a.sentences == b.sentences
+    assert np.allclose(a.sentence_vectors, b.sentence_vectors)
+    assert np.allclose(a.passage_vectors, b.passage_vectors)
+    assert a.manifest["corpus_hash"] == b.manifest["corpus_hash"]
+
+
+def test_update_embeds_only_the_new_document_and_equals_a_rebuild(tiny_corpus):
+    docs = load_corpus(tiny_corpus)
+    old = Index.build(docs, get_embedder("hash"))
+    (tiny_corpus / "gamma.txt").write_text("Gamma Notes\n\nSeasonal workers earn EUR 7 per hour. "
+                                           "They share rooms.\n", encoding="utf-8")
+    grown = load_corpus(tiny_corpus)
+    counting = CountingEmbedder()
+    updated = Index.build(grown, counting, reuse=old)
+    gamma = [s.text for s in updated.sentences if s.doc == "gamma.txt"]
+    assert counting.texts[: len(gamma)] == gamma and len(counting.texts) == len(gamma) + 1  # + 1 title
+    assert updated.manifest["embedded"] == len(counting.texts) and updated.manifest["reused_documents"] == 2
+    _same(updated, Index.build(grown, get_embedder("hash")))
+
+    shrunk = [d for d in grown if d.name != "alpha.txt"]  # positions of the others move up
+    counting.texts.clear()
+    removed = Index.build(shrunk, counting, reuse=updated)
+    assert counting.texts == [] and removed.manifest["embedded"] == 0
+    _same(removed, Index.build(shrunk, get_embedder("hash")))
+
+
+def test_reuse_is_ignored_for_another_passage_size(tiny_corpus):
+    docs = load_corpus(tiny_corpus)
+    old = Index.build(docs, get_embedder("hash"))
+    counting = CountingEmbedder()
+    Index.build(docs, counting, passage_chars=300, reuse=old)
+    assert len(counting.texts) >= len(old.sentences)

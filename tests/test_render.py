@@ -156,3 +156,24 @@ def test_error_and_documents_html_escape() -> None:
     out = render.documents_html([DocumentMeta(file="a.txt", title="<i>T</i>",
                                               organisation="O & P", date="2006-04")])
     assert "&lt;i&gt;T&lt;/i&gt;" in out and "O &amp; P, 2006-04" in out and "<i>" not in out
+
+
+def test_pages_show_in_sources_plain_text_and_documents_list() -> None:
+    meta = DocumentMeta(file="r.pdf.txt", title="Report", source="r.pdf", pages=(0, 100, 200))
+    cited = Citation(doc="r.pdf.txt", title="Report", section="Wages", paragraph=2, start=150,
+                     end=160, quote="ten euros.", page=2)
+    answer = Answer(question="q", text="ten euros. [1]", short_answer="", citations=(cited,),
+                    confidence=0.9, abstained=False)
+    assert "page 2, section “Wages”, paragraph 2" in render.answer_html(answer, {}, {})
+    assert '[1] Report, page 2, section "Wages", paragraph 2: "ten euros."' in render.plain_text(answer)
+    closest = Hit(doc="r.pdf.txt", start=210, end=250, score=1.0, text="x", section="", paragraph=1)
+    assert "page 3, paragraph 1" in render.hit_html(1, closest, {"r.pdf.txt": meta}, {})
+    listed = render.documents_html([meta])
+    assert "<code>r.pdf</code> · 3 pages" in listed
+
+
+def test_upload_results_are_escaped() -> None:
+    meta = DocumentMeta(file="<b>.pdf.txt", title="A & B", source="<b>.pdf", pages=(0, 9))
+    out = render.added_html([meta], 1234, 2.345)
+    assert "<code>&lt;b&gt;.pdf</code> (A &amp; B, 2 pages)" in out and "in 2.3 s (1,234 new" in out
+    assert "&lt;script&gt;" in render.upload_error_html("<script>.pdf is not a readable PDF")

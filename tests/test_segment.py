@@ -82,3 +82,8 @@ def test_list_items_are_separate_sentences_and_long_lines_are_cut():
 def test_clean_removes_marks_but_offsets_stay_raw():
     raw = "**Bold** migra-\ntion policy¹ works."
     assert clean(raw) == "Bold migration policy works."
+
+
+def test_markdown_headings_keep_their_first_character():
+    text = "# Survey\n\n## 1. Housing\n\nRooms are shared by six people.\n"
+    assert [p.section for p in segment(text)] == ["Survey › 1. Housing"]
