@@ -25,7 +25,7 @@ FLOOR = {"other": 0.85, "compare": 0.7, "elsewhere": 0.85}
 YEAR = re.compile(r"(?:19|20)\d\d")
 _PLURAL_ACRONYM = re.compile(r"(?:[A-Z][a-z]?){2,}s")
 KEY_PASSAGES = 3  # a key word of the question must appear in one of these top passages
-CONF_MID, CONF_SCALE = 1.34, 2.0  # logistic fit of correctness on the best sentence score (dev set)
+CONF_MID, CONF_SCALE = 1.38, 3.0  # logistic fit of correctness on the best sentence score (dev set)
 
 
 @dataclass(frozen=True)
