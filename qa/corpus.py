@@ -27,7 +27,8 @@ def load_corpus(corpus_dir: Path | str) -> list[Document]:
     """
     folder = Path(corpus_dir)
     if not folder.is_dir():
-        raise CorpusError(f"corpus folder {folder} does not exist; pass --corpus DIR with your documents")
+        raise CorpusError(f"corpus folder {folder} does not exist or is not a folder; "
+                          "pass --corpus DIR with your documents")
     metas = _read_manifest(folder)
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
     if not files:
@@ -79,6 +80,8 @@ def _read_manifest(folder: Path) -> dict[str, DocumentMeta]:
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))["documents"]
         return {e["file"]: DocumentMeta(**e) for e in entries}
+    except OSError as exc:
+        raise CorpusError(f"cannot read {path}: {exc.strerror}; check that it is a readable file") from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise CorpusError(
             f"{path} is not a valid manifest ({exc}); expected "
