@@ -49,6 +49,16 @@ class Lexical:
         keep = scores[0] > 0
         return ids[0][keep].astype(np.int64), scores[0][keep]
 
+    def __eq__(self, other: object) -> bool:
+        """Same vocabulary and same score matrix (to check an index read back from disk)."""
+        if not isinstance(other, Lexical):
+            return NotImplemented
+        mine, theirs = self._bm25.scores, other._bm25.scores
+        return (self._bm25.vocab_dict == other._bm25.vocab_dict and mine["num_docs"] == theirs["num_docs"]
+                and all(np.array_equal(mine[k], theirs[k]) for k in ("data", "indices", "indptr")))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable wrapper: equal by content, not hashable
+
     def save(self, folder: Path) -> None:
         self._bm25.save(str(folder), show_progress=False)
 
