@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import functools
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -10,13 +10,19 @@ import numpy as np
 from .errors import MissingDependencyError
 
 
-@functools.lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def _stemmer():
-    try:
-        import Stemmer
-    except ImportError as exc:
-        raise MissingDependencyError("lexical search needs PyStemmer; run: pip install PyStemmer") from exc
-    return Stemmer.Stemmer("english")
+    """This thread's English stemmer: PyStemmer documents its stemmers as not thread-safe."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        try:
+            import Stemmer
+        except ImportError as exc:
+            raise MissingDependencyError("lexical search needs PyStemmer; run: pip install PyStemmer") from exc
+        stemmer = _local.stemmer = Stemmer.Stemmer("english")
+    return stemmer
 
 
 def _tokenize(texts: list[str]):
