@@ -18,6 +18,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -45,6 +46,8 @@ FORMAT_VERSION = 1
 CURRENT = "CURRENT"
 LOCK = ".lock"
 MANIFEST = "manifest.json"
+_BUILD_NAME = re.compile(r"build-[0-9a-f]{12}-\d+")
+_TEMP_NAME = re.compile(r"\.build-[a-z0-9_]{8}")  # tempfile.mkdtemp(prefix=".build-")
 TITLE_WEIGHT = 0.35  # how much of the section title's vector goes into a passage vector
 
 
@@ -379,12 +382,15 @@ def _remove_leftovers(root: Path) -> None:
     """Remove what killed builds left behind (called with the build lock held, so no build
     is in progress)."""
     for old in root.glob(".build-*"):
-        shutil.rmtree(old, ignore_errors=True)
+        if _TEMP_NAME.fullmatch(old.name) and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
     for old in root.glob(f".{CURRENT}.*.tmp"):
         old.unlink(missing_ok=True)
 
 
 def _remove_old_builds(root: Path, keep: str) -> None:
+    """Remove the builds other than ``keep``: only folders named as this module names them,
+    so other files in a folder given as ``--index`` are never touched."""
     for old in root.glob("build-*"):
-        if old.name != keep:
+        if old.name != keep and _BUILD_NAME.fullmatch(old.name) and old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
