@@ -11,6 +11,7 @@ assistant, which is thread-safe.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from typing import Any, Protocol
@@ -28,6 +29,8 @@ from qa.types import Answer, DocumentMeta
 Message = dict[str, str]
 
 TITLE = "Ask the migration and development documents"
+INTERNAL_ERROR = ("Something went wrong while answering; the error was logged on the server. "
+                  "Please try again or rephrase the question.")
 DEFAULT_K = 10  # the passages the reader sees; the default of Assistant.ask
 EXAMPLES = (
     "How much money does the Somali diaspora organisation HIRDA send to Somalia each year?",
@@ -89,7 +92,7 @@ def build_demo(assistant: AssistantLike, settings: Settings | None = None) -> gr
     def respond(question: str, history: list[Message], shown: list[Message], k: float,
                 reader: str) -> Iterator[tuple[Any, ...]]:
         """Show the question at once, then the answer; yields (box, chat, history, shown, copy)."""
-        question, notice = render.clip_question(question, settings.max_question_chars)
+        question, notice = render.clip_question(question or "", settings.max_question_chars)
         if not question.strip():
             yield "", shown, history, shown, gr.skip()
             return
@@ -100,13 +103,16 @@ def build_demo(assistant: AssistantLike, settings: Settings | None = None) -> gr
             answer = assistant.ask(question, history=history, k=int(k), reader=reader)
         except QAError as error:
             reply, copy = render.error_html(str(error), notice), str(error)
+        except Exception:  # a bug: the operator gets the traceback in the log, the user a message
+            logging.getLogger(__name__).exception("answering %r failed", question[:200])
+            reply, copy = render.error_html(INTERNAL_ERROR, notice), INTERNAL_ERROR
         else:
             documents = {meta.file: meta for meta in assistant.documents}  # uploads change them
             texts = {doc: assistant.document_text(doc) for doc in
                      {c.doc for c in answer.citations} | {h.doc for h in answer.retrieved}}
             reply = render.answer_html(answer, documents, texts, notice)
             copy = render.plain_text(answer, documents)
-            history = [*history, {"role": "user", "content": question},
+            history = [*history, {"role": "user", "content": answer.question},  # as normalised
                        {"role": "assistant", "content": answer.text}]
         shown = [*shown, {"role": "assistant", "content": reply}]
         yield "", shown, history, shown, copy
@@ -203,9 +209,9 @@ def main() -> None:
     """Build the assistant once (model and index load here), then serve the chat."""
     from qa import Assistant  # imported here so tests can build the app with a fake
 
-    settings = Settings.from_env()
     print("Loading the documents, model and index…", flush=True)
     try:
+        settings = Settings.from_env()
         assistant = Assistant(settings=settings)
     except QAError as error:  # a missing or stale index, say: the message gives the fix
         raise SystemExit(f"error: {error}") from None

@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .documents import Change, add_documents
-from .errors import QAError
+from .errors import QAError, QuestionError
 from .index import Index
 from .question import check_question, is_follow_up, parse
 from .read import ExtractiveReader, Reading
 from .retrieve import Retriever
 from .settings import Settings
+from .terms import content_terms
 from .types import Answer, Citation, DocumentMeta
 
 READERS = ("extractive", "hf-qa", "generative")
@@ -74,12 +75,20 @@ class Assistant:
                 readers use ``settings.reader_model``.
 
         Raises:
-            QuestionError: the question is empty, too long, or not in English.
+            QuestionError: the question is empty, too long, not in English, or has nothing
+                to look up (only common words such as "what is the"); ``history`` is not a list.
+            QAError: ``k`` is not a whole number of at least 1, or the reader is unknown.
         """
         text = check_question(question, self.settings.max_question_chars)
+        if history is not None and not isinstance(history, (list, tuple)):
+            raise QuestionError(f"history must be a list of {{'role', 'content'}} messages, "
+                                f"not {type(history).__name__}")
         query = self._with_context(text, history or [])
+        if not content_terms(query):
+            raise QuestionError(f"the question {text!r} has only common words; say what it is about, "
+                                "for example 'What do the documents say about remittance costs?'")
         retriever = self.retriever  # the same one throughout, even if documents are added meanwhile
-        retrieval = retriever.retrieve(query, k or 10)
+        retrieval = retriever.retrieve(query, 10 if k is None else k)
         reading: Reading = self._reader(reader).read(parse(query), retrieval, retriever)
         citations = tuple(_cite(retriever.index, s) for s in reading.sentences)
         if reading.abstained:
@@ -95,13 +104,16 @@ class Assistant:
 
     def _with_context(self, text: str, history: list[dict]) -> str:
         previous = [t.get("content", "") for t in history if isinstance(t, dict) and t.get("role") == "user"]
-        if previous and isinstance(previous[-1], str) and previous[-1].strip() and is_follow_up(text):
-            return f"{previous[-1].strip()} {text}"
+        if previous and is_follow_up(text):
+            try:  # the earlier question passes the same checks as a new one
+                return f"{check_question(previous[-1], self.settings.max_question_chars)} {text}"
+            except QuestionError:
+                return text
         return text
 
     def _reader(self, name: str | None):
         name = name or self.settings.reader
-        if name not in READERS:
+        if not isinstance(name, str) or name not in READERS:
             raise QAError(f"unknown reader {name!r}; use one of {', '.join(READERS)}")
         with self._lock:
             if name not in self._readers:

@@ -15,10 +15,10 @@ from .settings import Settings
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    settings = Settings.from_env().with_(corpus_dir=getattr(args, "corpus", None),
-                                         index_dir=getattr(args, "index", None),
-                                         reader_model=getattr(args, "reader_model", None))
     try:
+        settings = Settings.from_env().with_(corpus_dir=getattr(args, "corpus", None),
+                                             index_dir=getattr(args, "index", None),
+                                             reader_model=getattr(args, "reader_model", None))
         return args.run(args, settings)
     except QAError as exc:
         print(f"qa: error: {exc}", file=sys.stderr)
@@ -26,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("qa: interrupted; nothing saved was changed", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: still one line, never a traceback
+        print(f"qa: internal error ({type(exc).__name__}: {exc}); please report it with the command "
+              "you ran", file=sys.stderr)
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -143,8 +147,8 @@ def _print_change(change, settings: Settings) -> None:
 def _search(args, settings: Settings) -> int:
     from .retrieve import Retriever
 
-    check_question(args.query, settings.max_question_chars)  # before any slow index work
-    hits = Retriever(settings=settings).search(args.query, k=args.k)
+    query = check_question(args.query, settings.max_question_chars)  # before any slow index work
+    hits = Retriever(settings=settings).search(query, k=args.k)
     if args.json:
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=1))
         return 0

@@ -36,7 +36,8 @@ def load_corpus(corpus_dir: Path | str) -> list[Document]:
     """
     folder = Path(corpus_dir)
     if not folder.is_dir():
-        raise CorpusError(f"corpus folder {folder} does not exist; pass --corpus DIR with your documents")
+        raise CorpusError(f"corpus folder {folder} does not exist or is not a folder; "
+                          "pass --corpus DIR with your documents")
     metas = read_manifest(folder)
     sources = {m.source for m in metas.values()} - set(metas)
     files = sorted(p for p in folder.iterdir()
@@ -91,6 +92,8 @@ def read_manifest(folder: Path) -> dict[str, DocumentMeta]:
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))["documents"]
         return {e["file"]: DocumentMeta(**e) for e in entries}
+    except OSError as exc:
+        raise CorpusError(f"cannot read {path}: {exc.strerror}; check that it is a readable file") from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise CorpusError(
             f"{path} is not a valid manifest ({exc}); expected "

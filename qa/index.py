@@ -1,21 +1,28 @@
 """The Index: passages, sentences, their vectors (FAISS) and a BM25 index, saved with a manifest.
 
 On disk an index folder holds one sub-folder per build and a ``CURRENT`` file naming the live
-one. A build is written completely into a fresh folder, then ``CURRENT`` is replaced
-atomically, so an interrupted build never touches the index in use. Every file's sha256 is in
-the manifest and checked on load: a truncated or corrupted file is an error, never a wrong
-answer. Nothing is unpickled: arrays are ``.npy`` loaded with ``allow_pickle=False``, metadata
-is JSON, and the FAISS file is FAISS's own binary format.
+one. A build is written completely into a fresh folder and read back (a full disk can make
+numpy and FAISS lose data without raising), then ``CURRENT`` is replaced atomically, so an
+interrupted or failed build never touches the index in use. A ``.lock`` file serialises
+builds and keeps them from deleting a build that is being read. Every file's sha256 is in the
+manifest and checked on load, and the folder must hold exactly the files listed: a truncated
+or corrupted file is an error, never a wrong answer. Nothing is unpickled: arrays are ``.npy``
+loaded with ``allow_pickle=False``, metadata is JSON, and the FAISS file is FAISS's own binary
+format of plain numbers (see docs/reliability.md).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,13 +32,22 @@ from .acronyms import contract, find_acronyms
 from .chunk import chunk
 from .corpus import corpus_hash
 from .embed import Embedder
-from .errors import IndexLoadError, QAError, StaleIndexError
+from .errors import CorpusError, IndexLoadError, QAError, StaleIndexError
 from .lexical import Lexical
 from .segment import segment
 from .types import Document, Passage, Sentence
 
+try:
+    import fcntl
+except ImportError:  # Windows: builds are not locked against each other
+    fcntl = None
+
 FORMAT_VERSION = 3
 CURRENT = "CURRENT"
+LOCK = ".lock"
+MANIFEST = "manifest.json"
+_BUILD_NAME = re.compile(r"build-[0-9a-f]{12}-\d+")
+_TEMP_NAME = re.compile(r"\.build-[a-z0-9_]{8}")  # tempfile.mkdtemp(prefix=".build-")
 TITLE_WEIGHT = 0.35  # how much of the section title's vector goes into a passage vector
 
 
@@ -80,7 +96,10 @@ class Index:
         kept = _parts_of(reuse) if _compatible(reuse, embedder.model_id, passage_chars) else {}
         parts = [_Part.of(kept[d.sha256], d.name) if d.sha256 in kept else
                  _Part(*chunk(d.name, d.text, segment(d.text), passage_chars)) for d in docs]
-        parts = [part for part in parts if part.passages]
+        for doc, part in zip(docs, parts):
+            if not part.passages:
+                raise CorpusError(f"{doc.name} has no sentences to index (only headings, page numbers or "
+                                  "a table of contents); give it text or remove it")
         if not parts:
             raise QAError("the corpus has no text to index; add documents with sentences in them")
         embedded = _embed_new([p for p in parts if p.sentence_vectors is None], embedder, progress)
@@ -122,39 +141,50 @@ class Index:
     # --- saving and loading -------------------------------------------------------------
 
     def save(self, index_dir: Path | str) -> Path:
-        """Write a new build folder, then switch ``CURRENT`` to it atomically.
+        """Write a new build folder, read it back, then switch ``CURRENT`` to it atomically.
 
         Returns:
             The build folder written.
+
+        Raises:
+            QAError: the folder cannot be written (read-only, full disk...); the index in use
+                is left as it was.
         """
         root = Path(index_dir)
         try:
             root.mkdir(parents=True, exist_ok=True)
-            build = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+            with _lock(root, exclusive=True):
+                return self._save_locked(root)
         except OSError as exc:
-            raise QAError(f"cannot write the index to {root}: {exc.strerror}; "
-                          "pass --index DIR with a writable folder") from exc
-        try:
-            import faiss
+            raise QAError(f"cannot write the index to {root} ({exc}); free some space or pass "
+                          "--index DIR with a writable folder") from exc
 
+    def _save_locked(self, root: Path) -> Path:
+        import faiss
+
+        _remove_leftovers(root)
+        build = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+        try:
             np.save(build / "sentence_vectors.npy", self.sentence_vectors)
             np.save(build / "sentences.npy", np.array(
                 [[_doc_no(self, s.doc), s.start, s.end, s.passage] for s in self.sentences], dtype=np.int64))
             _write_json(build / "passages.json", [[p.doc, p.start, p.end, p.section, p.paragraph]
                                                   for p in self.passages])
             _write_json(build / "acronyms.json", self.acronyms)
-            faiss.write_index(self.faiss_index, str(build / "passages.faiss"))
+            try:
+                faiss.write_index(self.faiss_index, str(build / "passages.faiss"))
+            except RuntimeError as exc:  # FAISS reports write errors as RuntimeError
+                raise OSError(errno.EIO, f"FAISS could not write passages.faiss: {exc}") from exc
             np.save(build / "passage_vectors.npy", self.passage_vectors)
             self.lexical.save(build / "bm25")
-            files = sorted(str(p.relative_to(build)) for p in build.rglob("*") if p.is_file())
+            files = sorted(_files(build))
             manifest = dict(self.manifest, files={f: _sha256(build / f) for f in files})
-            _write_json(build / "manifest.json", manifest)
+            _write_json(build / MANIFEST, manifest)
+            self._check_written(build, manifest)
             final = root / f"build-{manifest['corpus_hash'][:12]}-{time.time_ns()}"
             os.replace(build, final)
+            build = final  # from here on, a failure removes the renamed folder
             _atomic_write(root / CURRENT, final.name)
-        except OSError as exc:
-            shutil.rmtree(build, ignore_errors=True)
-            raise QAError(f"cannot write the index to {root}: {exc}; free space or pass --index DIR") from exc
         except BaseException:
             shutil.rmtree(build, ignore_errors=True)
             raise
@@ -162,46 +192,112 @@ class Index:
         self.manifest = manifest
         return final
 
+    def _check_written(self, build: Path, manifest: dict) -> None:
+        """Read a written build back and compare it with this index: numpy and FAISS can lose
+        data on a full disk without raising, and such a build must never go live."""
+        import faiss
+
+        try:
+            back = _read_build(build, manifest, list(self.documents.values()))
+        except IndexLoadError as exc:
+            raise OSError(errno.EIO, f"the index written does not read back: {exc}") from exc
+        same = (back.passages == self.passages and back.sentences == self.sentences
+                and back.acronyms == self.acronyms and back.lexical == self.lexical
+                and np.array_equal(back.sentence_vectors, self.sentence_vectors)
+                and np.array_equal(back.passage_vectors, self.passage_vectors)
+                and np.array_equal(faiss.serialize_index(back.faiss_index),
+                                   faiss.serialize_index(self.faiss_index)))
+        if not same:
+            raise OSError(errno.EIO, "the index written reads back different from the index built")
+
     @classmethod
     def load(cls, index_dir: Path | str, docs: list[Document], model_id: str) -> "Index":
         """Load the live build and check it against the corpus and the embedding model.
 
         Raises:
-            IndexLoadError: no index, or a file is missing, truncated or corrupted.
+            IndexLoadError: no index, or a file is missing, extra, truncated or corrupted.
             StaleIndexError: built from another corpus, model or format version.
         """
         root = Path(index_dir)
-        build = _live_build(root)
-        manifest = _read_json(build / "manifest.json")
-        _check_fresh(manifest, docs, model_id, root)
-        for name, digest in manifest.get("files", {}).items():
-            if not (build / name).is_file() or _sha256(build / name) != digest:
-                raise IndexLoadError(f"index file {build / name} is missing or corrupted; "
-                                     "rebuild it with: qa index build")
-        try:
-            import faiss
+        with _lock(root, exclusive=False):
+            build = _live_build(root)
+            manifest = _read_json(build / MANIFEST)
+            _check_fresh(manifest, docs, model_id, root)
+            _check_files(build, manifest)
+            return _read_build(build, manifest, docs)
 
-            by_name = {d.name: d for d in docs}
-            names = list(manifest["documents"])
-            passages = [Passage(doc, a, b, sec, para, _clean_span(by_name[doc], a, b))
-                        for doc, a, b, sec, para in _read_json(build / "passages.json")]
-            rows = np.load(build / "sentences.npy", allow_pickle=False)
-            sentences = [Sentence(names[d], int(a), int(b), int(p), _clean_span(by_name[names[d]], a, b))
-                         for d, a, b, p in rows]
-            return cls(
-                documents=by_name,
-                passages=passages,
-                sentences=sentences,
-                sentence_vectors=np.load(build / "sentence_vectors.npy", allow_pickle=False),
-                passage_vectors=np.load(build / "passage_vectors.npy", allow_pickle=False),
-                faiss_index=faiss.read_index(str(build / "passages.faiss")),
-                lexical=Lexical.load(build / "bm25"),
-                acronyms=_read_json(build / "acronyms.json"),
-                manifest=manifest,
-            )
-        except (OSError, ValueError, KeyError, IndexError, RuntimeError) as exc:
-            raise IndexLoadError(f"the index in {build} is unreadable ({exc}); "
-                                 "rebuild it with: qa index build") from exc
+
+@contextlib.contextmanager
+def _lock(root: Path, exclusive: bool) -> Iterator[None]:
+    """Hold ``root/.lock``: exclusively while a build is written and swapped in, shared while
+    one is read, so two builds never remove each other's folder nor one that is being read.
+
+    Reading never creates the lock file, so a read-only index loads (unlocked).
+    """
+    try:
+        fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT if exclusive else os.O_RDONLY, 0o644)
+    except OSError:
+        if exclusive:
+            raise
+        yield
+        return
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _files(build: Path) -> set[str]:
+    """Every file of a build folder but its manifest, as relative POSIX paths."""
+    return {p.relative_to(build).as_posix() for p in build.rglob("*") if p.is_file()} - {MANIFEST}
+
+
+def _check_files(build: Path, manifest: dict) -> None:
+    """The build holds exactly the files its manifest lists, each with the listed sha256."""
+    fix = "rebuild it with: qa index build"
+    listed, present = manifest.get("files"), _files(build)
+    if not isinstance(listed, dict) or set(listed) != present:
+        raise IndexLoadError(f"the files in {build} do not match its manifest (a file is missing or "
+                             f"extra, or the index is corrupted); {fix}")
+    for name in sorted(present):
+        if _sha256(build / name) != listed[name]:
+            raise IndexLoadError(f"index file {build / name} is missing or corrupted; {fix}")
+
+
+def _read_build(build: Path, manifest: dict, docs: list[Document]) -> Index:
+    """The index stored in a build folder whose files were checked."""
+    try:
+        import faiss
+
+        by_name = {d.name: d for d in docs}
+        names = list(manifest["documents"])
+        passages = [Passage(doc, a, b, sec, para, _clean_span(by_name[doc], a, b))
+                    for doc, a, b, sec, para in _read_json(build / "passages.json")]
+        rows = np.load(build / "sentences.npy", allow_pickle=False)
+        sentences = [Sentence(names[d], int(a), int(b), int(p), _clean_span(by_name[names[d]], a, b))
+                     for d, a, b, p in rows]
+        index = Index(
+            documents=by_name,
+            passages=passages,
+            sentences=sentences,
+            sentence_vectors=np.load(build / "sentence_vectors.npy", allow_pickle=False),
+            passage_vectors=np.load(build / "passage_vectors.npy", allow_pickle=False),
+            faiss_index=faiss.read_index(str(build / "passages.faiss")),
+            lexical=Lexical.load(build / "bm25"),
+            acronyms=_read_json(build / "acronyms.json"),
+            manifest=manifest,
+        )
+    except (OSError, ValueError, KeyError, IndexError, TypeError, RuntimeError) as exc:
+        raise IndexLoadError(f"the index in {build} is unreadable ({exc}); "
+                             "rebuild it with: qa index build") from exc
+    dim = manifest.get("dim")
+    if (index.sentence_vectors.shape != (len(sentences), dim) or index.passage_vectors.shape != (len(passages), dim)
+            or index.faiss_index.ntotal != len(passages) or any(s.passage >= len(passages) for s in sentences)):
+        raise IndexLoadError(f"the index in {build} does not fit together (vector shapes or counts differ "
+                             "from its passages); rebuild it with: qa index build")
+    return index
 
 
 @dataclass
@@ -267,10 +363,13 @@ def _live_build(root: Path) -> Path:
     pointer = root / CURRENT
     if not pointer.is_file():
         raise IndexLoadError(f"no index in {root}; build it with: qa index build --index {root}")
-    build = root / pointer.read_text(encoding="utf-8").strip()
-    if not build.is_dir() or build.parent != root:
-        raise IndexLoadError(f"{pointer} names a missing build; rebuild with: qa index build")
-    return build
+    try:
+        build = root / pointer.read_text(encoding="utf-8").strip()
+        if build.parent == root and build.name.startswith("build-") and build.is_dir():
+            return build
+    except (OSError, ValueError):  # unreadable, not UTF-8, or a NUL byte in the name
+        pass
+    raise IndexLoadError(f"{pointer} does not name a build in {root}; rebuild with: qa index build")
 
 
 def _check_fresh(manifest: dict, docs: list[Document], model_id: str, root: Path) -> None:
@@ -345,14 +444,30 @@ def _read_json(path: Path):
 
 def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _remove_leftovers(root: Path) -> None:
+    """Remove what killed builds left behind (called with the build lock held, so no build
+    is in progress)."""
+    for old in root.glob(".build-*"):
+        if _TEMP_NAME.fullmatch(old.name) and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+    for old in root.glob(f".{CURRENT}.*.tmp"):
+        old.unlink(missing_ok=True)
 
 
 def _remove_old_builds(root: Path, keep: str) -> None:
+    """Remove the builds other than ``keep``: only folders named as this module names them,
+    so other files in a folder given as ``--index`` are never touched."""
     for old in root.glob("build-*"):
-        if old.name != keep:
+        if old.name != keep and _BUILD_NAME.fullmatch(old.name) and old.is_dir():
             shutil.rmtree(old, ignore_errors=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import re
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -11,13 +11,19 @@ import numpy as np
 from .errors import MissingDependencyError
 
 
-@functools.lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def _stemmer():
-    try:
-        import Stemmer
-    except ImportError as exc:
-        raise MissingDependencyError("lexical search needs PyStemmer; run: pip install PyStemmer") from exc
-    return Stemmer.Stemmer("english")
+    """This thread's English stemmer: PyStemmer documents its stemmers as not thread-safe."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        try:
+            import Stemmer
+        except ImportError as exc:
+            raise MissingDependencyError("lexical search needs PyStemmer; run: pip install PyStemmer") from exc
+        stemmer = _local.stemmer = Stemmer.Stemmer("english")
+    return stemmer
 
 
 # British spellings read as American ones before stemming, so "labour" finds "labor" and
@@ -70,6 +76,16 @@ class Lexical:
         ids, scores = self._bm25.retrieve(tokens, k=k, show_progress=False, n_threads=1)
         keep = scores[0] > 0
         return ids[0][keep].astype(np.int64), scores[0][keep]
+
+    def __eq__(self, other: object) -> bool:
+        """Same vocabulary and same score matrix (to check an index read back from disk)."""
+        if not isinstance(other, Lexical):
+            return NotImplemented
+        mine, theirs = self._bm25.scores, other._bm25.scores
+        return (self._bm25.vocab_dict == other._bm25.vocab_dict and mine["num_docs"] == theirs["num_docs"]
+                and all(np.array_equal(mine[k], theirs[k]) for k in ("data", "indices", "indptr")))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable wrapper: equal by content, not hashable
 
     def save(self, folder: Path) -> None:
         self._bm25.save(str(folder), show_progress=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import sys
 from dataclasses import dataclass
 
@@ -70,8 +71,8 @@ class Retriever:
         """Like :meth:`search`, also returning the query vector for the reader."""
         if not isinstance(query, str) or not query.strip():
             raise QuestionError("the query is empty; type a question or some keywords")
-        if k < 1:
-            raise QAError(f"k={k} must be at least 1")
+        if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
+            raise QAError(f"k={k!r} must be a whole number of at least 1")
         ix = self.index
         expanded = expand(query, ix.acronyms)
         vector = self.embedder.embed([expanded])[0]
@@ -135,7 +136,11 @@ class Retriever:
 
 
 def open_index(settings: Settings, auto_build: bool = True, progress: bool | None = None) -> Index:
-    """Load the index for the settings' corpus; build or rebuild it when allowed."""
+    """Load the index for the settings' corpus; build or rebuild it when allowed.
+
+    An index built here that cannot be saved (a read-only or full index folder) is still
+    used, with a warning on stderr, and built again on the next start.
+    """
     docs = load_corpus(settings.corpus_dir)
     embedder = get_embedder(settings.embedder)
     try:
@@ -144,14 +149,22 @@ def open_index(settings: Settings, auto_build: bool = True, progress: bool | Non
         if not auto_build:
             raise
         print(f"qa: {exc}; building the index now...", file=sys.stderr)
-    return build_index(settings, docs=docs, progress=progress)
+    index = _build(settings, docs, progress)
+    try:
+        index.save(settings.index_dir)
+    except QAError as exc:
+        print(f"qa: {exc}; answering from the index built in memory this time", file=sys.stderr)
+    return index
 
 
 def build_index(settings: Settings, docs=None, progress: bool | None = None) -> Index:
     """Build and save the index of the settings' corpus."""
-    docs = docs if docs is not None else load_corpus(settings.corpus_dir)
-    show = sys.stderr.isatty() if progress is None else progress
-    index = Index.build(docs, get_embedder(settings.embedder), settings.passage_chars,
-                        settings.faiss_factory, progress=show)
+    index = _build(settings, docs if docs is not None else load_corpus(settings.corpus_dir), progress)
     index.save(settings.index_dir)
     return index
+
+
+def _build(settings: Settings, docs, progress: bool | None) -> Index:
+    show = sys.stderr.isatty() if progress is None else progress
+    return Index.build(docs, get_embedder(settings.embedder), settings.passage_chars,
+                       settings.faiss_factory, progress=show)

@@ -16,6 +16,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 MAX_SENTENCE_CHARS = 600
 UNNUMBERED = 5  # the level of a heading without a number: below every numbered one
+TOC_LINE_CHARS = 300  # a longer line is text even with dot leaders in it (the corpus' longest TOC line: 166)
 
 _BLANK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _TOC_LINE = re.compile(r"(\.{4,}|…{2,}|\\dots|\t\s*\d{1,4}\s*$)")
@@ -217,7 +218,7 @@ def _is_furniture(raw: str, repeated: set[str]) -> bool:
     if _PAGE_NO.match(stripped) or stripped in repeated:
         return True
     lines = [ln for ln in stripped.split("\n") if ln.strip()]
-    toc = sum(bool(_TOC_LINE.search(ln)) for ln in lines)
+    toc = sum(len(ln) <= TOC_LINE_CHARS and bool(_TOC_LINE.search(ln)) for ln in lines)
     return toc >= max(1, len(lines) // 2)
 
 

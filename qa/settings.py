@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from .errors import QAError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = PROJECT_ROOT / "corpus"
 BUNDLED_INDEX = PROJECT_ROOT / "index"
@@ -51,11 +53,21 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
-        """Settings with ``QA_<FIELD>`` environment variables applied (for the CLI and app)."""
+        """Settings with ``QA_<FIELD>`` environment variables applied (for the CLI and app).
+
+        Raises:
+            QAError: a variable of a whole-number field does not hold a whole number.
+        """
         env = os.environ if environ is None else environ
         changes: dict[str, object] = {}
         for f in fields(cls):
-            raw = env.get(f"QA_{f.name.upper()}")
-            if raw is not None:
-                changes[f.name] = int(raw) if f.type == "int" else raw
+            name = f"QA_{f.name.upper()}"
+            raw = env.get(name)
+            if raw is not None and f.type == "int":
+                try:
+                    changes[f.name] = int(raw)
+                except ValueError:
+                    raise QAError(f"{name}={raw!r} must be a whole number; fix or unset it") from None
+            elif raw is not None:
+                changes[f.name] = raw
         return cls().with_(**changes)

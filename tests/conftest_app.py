@@ -1,17 +1,24 @@
-"""A deterministic fake of ``qa.Assistant`` for the app and render tests (imported, not a conftest).
+"""A deterministic fake of ``qa.Assistant`` for the app and render tests (imported, not a conftest),
+and helpers that run the app: in-thread on a free loopback port, or its handler alone.
 
-It answers from one tiny in-memory document, whose third paragraph holds a ``<script>`` tag so
-tests can check that document text is escaped.
+The fake answers from one tiny in-memory document, whose third paragraph holds a ``<script>``
+tag so tests can check that document text is escaped.
 """
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+import app_gradio
 from qa.documents import Change
 from qa.errors import QAError, QuestionError
+from qa.settings import Settings
 from qa.types import Answer, Citation, DocumentMeta, Hit
 
 DOC = "fake_remittances.txt"
@@ -129,3 +136,27 @@ class FakeAssistant:
                       text=f"Echo: {question} | previous: {previous} | {SUM_QUOTE} [1]",
                       short_answer=question, citations=(citation(SUM_QUOTE, 1),),
                       confidence=0.5, abstained=False, retrieved=retrieved)
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback interface right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(assistant: Any, settings: Settings | None = None) -> tuple[Any, str]:
+    """Launch the app over ``assistant`` in-thread with the default host; returns the demo and URL."""
+    demo = app_gradio.build_demo(assistant, settings)
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("GRADIO_SERVER_NAME", raising=False)
+        url = app_gradio.launch(demo, server_port=free_port(), prevent_thread_lock=True)
+    return demo, url
+
+
+def respond(demo: Any, question: str, history: list[dict[str, str]] | None = None,
+            k: int = 10, reader: str = "extractive") -> list[tuple[Any, ...]]:
+    """Everything the app's ``ask`` handler yields for one question, called without a server."""
+    handler = next(f.fn for f in demo.fns.values() if f.api_name == "ask")
+    history = history or []
+    return list(handler(question, history, [], k, reader))

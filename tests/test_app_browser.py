@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +17,7 @@ from typing import Any
 
 import pytest
 from conftest_app import (ANSWERABLE, FEES, FAILING, FAILURE, SUM_QUOTE, TITLE, UNANSWERABLE,
-                          UNANSWERABLE_REASON, UPLOAD_REFUSAL, FakeAssistant)
+                          UNANSWERABLE_REASON, UPLOAD_REFUSAL, FakeAssistant, serve)
 
 import app_gradio
 from qa import render
@@ -38,22 +37,6 @@ MAX_CHARS = 300  # question limit of the app under test, small to test the cut
 TIMEOUT_MS = 20_000  # every browser wait
 CLIENT_TIMEOUT_S = 60  # every gradio_client call
 INSTALL_HINT = "run .ci/install-browser.sh (installs Debian's chromium and playwright)"
-
-
-def free_port() -> int:
-    """A TCP port free on the loopback interface right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def serve(assistant: Any, settings: Settings | None = None) -> tuple[Any, str]:
-    """Launch the app over ``assistant`` in-thread; returns the demo and its URL."""
-    demo = app_gradio.build_demo(assistant, settings)
-    with pytest.MonkeyPatch.context() as env:
-        env.delenv("GRADIO_SERVER_NAME", raising=False)
-        url = app_gradio.launch(demo, server_port=free_port(), prevent_thread_lock=True)
-    return demo, url
 
 
 def screenshot_path(tmp_path: Path, name: str) -> Path:
