@@ -34,7 +34,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 MAX_CHARS = 300  # question limit of the app under test, small to test the cut
-TIMEOUT_MS = 20_000  # every browser wait
+TIMEOUT_MS = 60_000  # every browser wait
 CLIENT_TIMEOUT_S = 60  # every gradio_client call
 INSTALL_HINT = "run .ci/install-browser.sh (installs Debian's chromium and playwright)"
 
@@ -93,8 +93,11 @@ def ask(page: Any, question: str, timeout_ms: int = TIMEOUT_MS) -> Any:
     """Type ``question``, press Enter and wait for the reply; returns the reply's locator."""
     replies = page.locator('#qa-chat [data-testid="bot"]')
     before = replies.count()
-    page.locator("#qa-question textarea").fill(question)
-    page.locator("#qa-question textarea").press("Enter")
+    box = page.locator("#qa-question textarea")
+    expect(box).to_be_editable(timeout=timeout_ms)  # the previous answer has re-enabled it
+    box.fill(question)
+    expect(box).to_have_value(question)
+    box.press("Enter")
     expect(replies).to_have_count(before + 1, timeout=timeout_ms)
     expect(page.locator("#qa-chat .qa-pending")).to_have_count(0, timeout=timeout_ms)
     return replies.last
