@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .acronyms import find_acronyms
+from .ann import build_faiss, resolve_factory, set_nprobe
 from .chunk import chunk
 from .corpus import corpus_hash
 from .embed import Embedder
@@ -33,6 +34,7 @@ from .types import Document, Passage, Sentence
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
 TITLE_WEIGHT = 0.35  # how much of the section title's vector goes into a passage vector
+MMAP_PASSAGES = 100_000  # lexical indexes of this many passages are memory-mapped, not read in
 
 
 @dataclass
@@ -62,9 +64,12 @@ class Index:
 
     @classmethod
     def build(cls, docs: list[Document], embedder: Embedder, passage_chars: int = 900,
-              factory: str = "Flat", progress: bool = False) -> "Index":
+              factory: str = "auto", progress: bool = False, nprobe: int = 0) -> "Index":
         """Segment, chunk and embed a corpus. Each sentence is encoded once; a passage vector
-        is the mean of its sentence vectors plus a share of its section title's vector."""
+        is the mean of its sentence vectors plus a share of its section title's vector.
+
+        ``factory`` is a FAISS factory string or ``"auto"`` (chosen by corpus size, see
+        :func:`qa.ann.faiss_factory_for`); ``nprobe`` the IVF lists a query scans (0: default)."""
         started = time.perf_counter()
         passages: list[Passage] = []
         sentences: list[Sentence] = []
@@ -84,6 +89,8 @@ class Index:
         np.add.at(sums, owner, sentence_vectors)
         means = sums / np.maximum(np.bincount(owner, minlength=len(passages)), 1)[:, None]
         passage_vectors = _unit(means + TITLE_WEIGHT * np.stack([title_of[p.section] for p in passages]))
+        factory = resolve_factory(factory, len(passages))
+        faiss_index = build_faiss(passage_vectors, factory)
         manifest = {
             "format_version": FORMAT_VERSION,
             "model_id": embedder.model_id,
@@ -92,6 +99,7 @@ class Index:
             "documents": {d.name: d.sha256 for d in docs},
             "passage_chars": passage_chars,
             "faiss_factory": factory,
+            "faiss_nprobe": set_nprobe(faiss_index, nprobe),
             "passages": len(passages),
             "sentences": len(sentences),
             "build_seconds": round(time.perf_counter() - started, 2),
@@ -102,7 +110,7 @@ class Index:
             sentences=sentences,
             sentence_vectors=sentence_vectors,
             passage_vectors=passage_vectors,
-            faiss_index=_faiss_index(passage_vectors, factory),
+            faiss_index=faiss_index,
             lexical=Lexical.build([_title_text(p.section) + " " + p.text for p in passages]),
             acronyms=find_acronyms([d.text for d in docs]),
             manifest=manifest,
@@ -152,8 +160,11 @@ class Index:
         return final
 
     @classmethod
-    def load(cls, index_dir: Path | str, docs: list[Document], model_id: str) -> "Index":
+    def load(cls, index_dir: Path | str, docs: list[Document], model_id: str, nprobe: int = 0) -> "Index":
         """Load the live build and check it against the corpus and the embedding model.
+
+        ``nprobe`` (IVF lists a query scans, 0: default) is set here and recorded in the
+        in-memory manifest; lexical indexes of 100,000 passages or more are memory-mapped.
 
         Raises:
             IndexLoadError: no index, or a file is missing, truncated or corrupted.
@@ -175,6 +186,8 @@ class Index:
             passages = [Passage(doc, a, b, sec, para, _clean_span(by_name[doc], a, b))
                         for doc, a, b, sec, para in _read_json(build / "passages.json")]
             rows = np.load(build / "sentences.npy", allow_pickle=False)
+            faiss_index = faiss.read_index(str(build / "passages.faiss"))
+            manifest["faiss_nprobe"] = set_nprobe(faiss_index, nprobe)
             sentences = [Sentence(names[d], int(a), int(b), int(p), _clean_span(by_name[names[d]], a, b))
                          for d, a, b, p in rows]
             return cls(
@@ -183,8 +196,8 @@ class Index:
                 sentences=sentences,
                 sentence_vectors=np.load(build / "sentence_vectors.npy", allow_pickle=False),
                 passage_vectors=np.load(build / "passage_vectors.npy", allow_pickle=False),
-                faiss_index=faiss.read_index(str(build / "passages.faiss")),
-                lexical=Lexical.load(build / "bm25"),
+                faiss_index=faiss_index,
+                lexical=Lexical.load(build / "bm25", mmap=len(passages) >= MMAP_PASSAGES),
                 acronyms=_read_json(build / "acronyms.json"),
                 manifest=manifest,
             )
@@ -231,16 +244,6 @@ def _clean_span(doc: Document, start: int, end: int) -> str:
 
 def _doc_no(index: Index, name: str) -> int:
     return list(index.documents).index(name)
-
-
-def _faiss_index(vectors: np.ndarray, factory: str):
-    import faiss
-
-    index = faiss.index_factory(vectors.shape[1], factory, faiss.METRIC_INNER_PRODUCT)
-    if not index.is_trained:
-        index.train(vectors)
-    index.add(vectors)
-    return index
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

@@ -134,7 +134,7 @@ def open_index(settings: Settings, auto_build: bool = True, progress: bool | Non
     docs = load_corpus(settings.corpus_dir)
     embedder = get_embedder(settings.embedder)
     try:
-        return Index.load(settings.index_dir, docs, embedder.model_id)
+        return Index.load(settings.index_dir, docs, embedder.model_id, nprobe=settings.faiss_nprobe)
     except (StaleIndexError, IndexLoadError) as exc:
         if not auto_build:
             raise
@@ -147,6 +147,6 @@ def build_index(settings: Settings, docs=None, progress: bool | None = None) -> 
     docs = docs if docs is not None else load_corpus(settings.corpus_dir)
     show = sys.stderr.isatty() if progress is None else progress
     index = Index.build(docs, get_embedder(settings.embedder), settings.passage_chars,
-                        settings.faiss_factory, progress=show)
+                        settings.faiss_factory, progress=show, nprobe=settings.faiss_nprobe)
     index.save(settings.index_dir)
     return index
