@@ -19,7 +19,8 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
-def _tokenize(texts: list[str]):
+def tokenize(texts: list[str]):
+    """bm25s tokens (ids plus vocabulary) of texts: lower-cased, English stop words out, stemmed."""
     import bm25s
 
     return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer().stemWords, show_progress=False)
@@ -36,12 +37,12 @@ class Lexical:
         import bm25s
 
         bm25 = bm25s.BM25()
-        bm25.index(_tokenize(texts), show_progress=False)
+        bm25.index(tokenize(texts), show_progress=False)
         return cls(bm25)
 
     def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Positions and BM25 scores of the best ``k`` texts (fewer if few match)."""
-        tokens = _tokenize([query])
+        tokens = tokenize([query])
         if not tokens.ids or not tokens.ids[0]:
             return np.array([], dtype=np.int64), np.array([], dtype=np.float32)
         k = min(k, self._bm25.scores["num_docs"])
