@@ -119,7 +119,9 @@ class Retriever:
 
     def _sentence_search(self, vector: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Passages ranked by their best-matching sentence."""
-        sims = self.index.sentence_vectors @ vector
+        # einsum runs on the calling thread: a threaded BLAS matrix-vector product waits for a
+        # second core to wake up (7 ms instead of 0.7 ms for 7,112 sentences on 2 loaded cores).
+        sims = np.einsum("ij,j->i", self.index.sentence_vectors, vector)
         top = np.argpartition(-sims, min(len(sims) - 1, 4 * n))[: 4 * n]
         top = top[np.argsort(-sims[top])]
         best: dict[int, float] = {}
