@@ -30,7 +30,9 @@ def test_quick_bench_writes_json_and_markdown(tiny_settings, tmp_path, monkeypat
 
     # The int8 embedder's figures, as a full run reports them, render too.
     r["embedding"] = {"model_id": "m", "texts_embedded": 10, "bare_sentences_per_s": 200.0, "bare_tokens_per_s": 7000,
-                      "build_tokens_per_s": 6600, "build_vs_bare": 0.943, "torch_after_cold_answer": False,
+                      "build_tokens_per_s": 6600, "build_vs_bare": 0.943,
+                      "tokens_embedded": 1000, "bare_tokens_per_cpu_s": 4000, "build_tokens_per_cpu_s": 3800,
+                      "build_vs_bare_cpu": 0.95, "torch_after_cold_answer": False,
                       "cosine_vs_fp32": {"min": 0.991, "mean": 0.998, "n": 300},
                       "load_and_first_vector": {"minilm-int8": {"seconds": 0.5, "peak_rss_mb": 200, "torch_loaded": False}}}
     md = render(r)
