@@ -174,7 +174,10 @@ class SentenceTransformerEmbedder:
                         "this embedder needs sentence-transformers; run: pip install sentence-transformers"
                     ) from exc
                 self._model = SentenceTransformer(self.path, device="cpu")
-                self.dim = int(self._model.get_sentence_embedding_dimension())
+                # newer sentence-transformers renamed it (the old name warns); older ones lack the new name
+                dimension = getattr(self._model, "get_embedding_dimension", None) or \
+                    self._model.get_sentence_embedding_dimension
+                self.dim = int(dimension())
         return self._model
 
     def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
