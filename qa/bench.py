@@ -118,20 +118,20 @@ def run_bench(settings: Settings, questions: list[str], out_dir: Path | str, pla
     m = index.manifest
     texts = list(dict.fromkeys([s.text for s in index.sentences] +
                                [_title_text(t) for t in sorted({p.section for p in index.passages})]))
-    build = percentiles(build_s)
-    results.update(index_build_s=build, index_build_cpu_s=percentiles(build_cpu_s), corpus={"documents": len(docs), "passages": m["passages"],
-                                                "sentences": m["sentences"], "faiss_factory": m["faiss_factory"]},
+    build, build_cpu = percentiles(build_s), percentiles(build_cpu_s)
+    results.update(index_build_s=build, index_build_cpu_s=build_cpu,
+                   corpus={"documents": len(docs), "passages": m["passages"], "sentences": m["sentences"],
+                           "faiss_factory": m["faiss_factory"]},
                    build_passages_per_s=round(m["passages"] / build["median"], 1),
                    build_sentences_per_s=round(m["sentences"] / build["median"], 1))
-    results["embedding"] = _embedding(settings, texts, build["median"], results["index_build_cpu_s"]["median"],
-                                      plan)
+    results["embedding"] = _embedding(settings, texts, build["median"], build_cpu["median"], plan)
     log("cold start and peak memory in fresh processes...")
     cold = [_child(settings, questions, 1) for _ in range(plan.cold_runs)]
     results["cold_start_s"] = percentiles([c["seconds"] for c in cold])
     results["embedding"]["torch_after_cold_answer"] = cold[0]["torch_loaded"]
     results["rss_mb"] = round(_child(settings, questions, plan.rss_questions)["peak_rss_mb"], 1)
     results["rss_questions"] = plan.rss_questions
-    log("query latency, 1 and 8 clients...")
+    log(f"query latency, 1 and {plan.clients} clients...")
     results["query"] = _latency(settings, questions, plan)
     one = results["query"]
     results.update(search_p50_ms=one["search"]["single"]["p50_ms"], search_p95_ms=one["search"]["single"]["p95_ms"],
@@ -214,7 +214,8 @@ def _run_child(code: str, args: list[str], stdin: str, settings: Settings) -> di
     done = subprocess.run([sys.executable, "-c", code, *args], input=stdin, capture_output=True, text=True,
                           env=env, timeout=600)
     if done.returncode != 0:
-        raise RuntimeError(f"benchmark subprocess failed: {done.stderr.strip().splitlines()[-1:]}")
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise QAError(f"a benchmark subprocess failed ({last}); check that `qa ask` works with the same settings")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
