@@ -84,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
                     help="comma-separated readers to compare (default: extractive)")
     ab.add_argument("--reader-model", help="model folder or name for the hf-qa and generative readers")
     ab.add_argument("-k", "--k", dest="k", type=int, default=10)
+
+    bench = command("bench", _bench, "measure build, cold start, latency, memory and scale")
+    bench.add_argument("--out", type=Path, required=True, help="folder for bench.json and bench.md")
+    bench.add_argument("--gold", type=Path, default=Path("eval/gold/dev.jsonl"),
+                       help="questions to ask (default: eval/gold/dev.jsonl)")
+    bench.add_argument("--quick", action="store_true", help="a smoke run of a few seconds")
     return p
 
 
@@ -194,6 +200,24 @@ def _eval(args, settings: Settings) -> int:
             "answer_f1", "latency_p50_s")
     print("  ".join(f"{k} {metrics[k]:.3f}" for k in keys if isinstance(metrics.get(k), float)))
     print(f"report: {report}")
+    return 0
+
+
+def _bench(args, settings: Settings) -> int:
+    from .bench import Plan, run_bench
+
+    try:
+        lines = args.gold.read_text(encoding="utf-8").splitlines()
+        questions = [json.loads(line)["question"] for line in lines if line.strip()]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise QAError(f"cannot read questions from {args.gold} ({exc}); pass --gold with a JSONL file "
+                      "of objects with a \"question\"") from exc
+    results = run_bench(settings, questions, args.out, Plan.quick() if args.quick else None,
+                        log=lambda line: print(f"qa bench: {line}", file=sys.stderr))
+    print(f"index build {results['index_build_s']['median']} s, cold start {results['cold_start_s']['median']} s, "
+          f"search p50 {results['search_p50_ms']} ms, answer p50 {results['query_p50_ms']} ms, "
+          f"peak RSS {results['rss_mb']} MB")
+    print(f"report: {args.out / 'bench.md'}")
     return 0
 
 

@@ -140,7 +140,7 @@ def _change(settings: Settings, before: list[Document], after: list[Document],
         print(f"qa: {exc}; building the whole index now...", file=sys.stderr)
         live = None
     index = Index.build(after, embedder, settings.passage_chars, settings.faiss_factory,
-                        progress=progress, reuse=live)
+                        progress=progress, reuse=live, nprobe=settings.faiss_nprobe)
     corpus = _Edit(settings.corpus_dir)
     try:
         edit(corpus)

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from .acronyms import contract, find_acronyms
+from .ann import build_faiss, resolve_factory, set_nprobe
 from .chunk import chunk
 from .corpus import corpus_hash
 from .embed import Embedder
@@ -49,6 +50,7 @@ MANIFEST = "manifest.json"
 _BUILD_NAME = re.compile(r"build-[0-9a-f]{12}-\d+")
 _TEMP_NAME = re.compile(r"\.build-[a-z0-9_]{8}")  # tempfile.mkdtemp(prefix=".build-")
 TITLE_WEIGHT = 0.35  # how much of the section title's vector goes into a passage vector
+MMAP_PASSAGES = 100_000  # lexical indexes of this many passages are memory-mapped, not read in
 
 
 @dataclass
@@ -78,7 +80,8 @@ class Index:
 
     @classmethod
     def build(cls, docs: list[Document], embedder: Embedder, passage_chars: int = 900,
-              factory: str = "Flat", progress: bool = False, reuse: "Index | None" = None) -> "Index":
+              factory: str = "auto", progress: bool = False, reuse: "Index | None" = None,
+              nprobe: int = 0) -> "Index":
         """Segment, chunk and embed a corpus. Each sentence is encoded once; a passage vector
         is the mean of its sentence vectors plus a share of its section title's vector.
 
@@ -86,8 +89,10 @@ class Index:
             docs: the documents, in corpus order.
             embedder: encodes sentences and section titles.
             passage_chars: target passage size in characters.
-            factory: FAISS index factory string.
+            factory: a FAISS factory string, or ``"auto"`` (chosen by corpus size, see
+                :func:`qa.ann.faiss_factory_for`).
             progress: show a progress bar while embedding.
+            nprobe: the IVF lists a query scans (0: the default).
             reuse: an earlier index; a document it holds with the same text (sha256), built
                 with the same model and passage size, keeps its passages and vectors, so adding
                 or removing a document embeds only what is new. Positions are renumbered.
@@ -112,6 +117,8 @@ class Index:
             shift += len(part.passages)
         sentence_vectors = np.concatenate([part.sentence_vectors for part in parts])
         passage_vectors = np.concatenate([part.passage_vectors for part in parts])
+        factory = resolve_factory(factory, len(passages))
+        faiss_index = build_faiss(passage_vectors, factory)
         manifest = {
             "format_version": FORMAT_VERSION,
             "model_id": embedder.model_id,
@@ -120,6 +127,7 @@ class Index:
             "documents": {d.name: d.sha256 for d in docs},
             "passage_chars": passage_chars,
             "faiss_factory": factory,
+            "faiss_nprobe": set_nprobe(faiss_index, nprobe),
             "passages": len(passages),
             "sentences": len(sentences),
             "embedded": embedded,
@@ -132,7 +140,7 @@ class Index:
             sentences=sentences,
             sentence_vectors=sentence_vectors,
             passage_vectors=passage_vectors,
-            faiss_index=_faiss_index(passage_vectors, factory),
+            faiss_index=faiss_index,
             lexical=Lexical.build([search_text(p, acronyms) for p in passages]),
             acronyms=acronyms,
             manifest=manifest,
@@ -211,8 +219,11 @@ class Index:
             raise OSError(errno.EIO, "the index written reads back different from the index built")
 
     @classmethod
-    def load(cls, index_dir: Path | str, docs: list[Document], model_id: str) -> "Index":
+    def load(cls, index_dir: Path | str, docs: list[Document], model_id: str, nprobe: int = 0) -> "Index":
         """Load the live build and check it against the corpus and the embedding model.
+
+        ``nprobe`` (IVF lists a query scans, 0: default) is set here and recorded in the
+        in-memory manifest; lexical indexes of 100,000 passages or more are memory-mapped.
 
         Raises:
             IndexLoadError: no index, or a file is missing, extra, truncated or corrupted.
@@ -224,7 +235,7 @@ class Index:
             manifest = _read_json(build / MANIFEST)
             _check_fresh(manifest, docs, model_id, root)
             _check_files(build, manifest)
-            return _read_build(build, manifest, docs)
+            return _read_build(build, manifest, docs, nprobe)
 
 
 @contextlib.contextmanager
@@ -266,8 +277,8 @@ def _check_files(build: Path, manifest: dict) -> None:
             raise IndexLoadError(f"index file {build / name} is missing or corrupted; {fix}")
 
 
-def _read_build(build: Path, manifest: dict, docs: list[Document]) -> Index:
-    """The index stored in a build folder whose files were checked."""
+def _read_build(build: Path, manifest: dict, docs: list[Document], nprobe: int = 0) -> Index:
+    """The index stored in a build folder whose files were checked, its IVF lists to scan set."""
     try:
         import faiss
 
@@ -278,14 +289,16 @@ def _read_build(build: Path, manifest: dict, docs: list[Document]) -> Index:
         rows = np.load(build / "sentences.npy", allow_pickle=False)
         sentences = [Sentence(names[d], int(a), int(b), int(p), _clean_span(by_name[names[d]], a, b))
                      for d, a, b, p in rows]
+        faiss_index = faiss.read_index(str(build / "passages.faiss"))
+        manifest = dict(manifest, faiss_nprobe=set_nprobe(faiss_index, nprobe))
         index = Index(
             documents=by_name,
             passages=passages,
             sentences=sentences,
             sentence_vectors=np.load(build / "sentence_vectors.npy", allow_pickle=False),
             passage_vectors=np.load(build / "passage_vectors.npy", allow_pickle=False),
-            faiss_index=faiss.read_index(str(build / "passages.faiss")),
-            lexical=Lexical.load(build / "bm25"),
+            faiss_index=faiss_index,
+            lexical=Lexical.load(build / "bm25", mmap=len(passages) >= MMAP_PASSAGES),
             acronyms=_read_json(build / "acronyms.json"),
             manifest=manifest,
         )
@@ -407,16 +420,6 @@ def _clean_span(doc: Document, start: int, end: int) -> str:
 
 def _doc_no(index: Index, name: str) -> int:
     return list(index.documents).index(name)
-
-
-def _faiss_index(vectors: np.ndarray, factory: str):
-    import faiss
-
-    index = faiss.index_factory(vectors.shape[1], factory, faiss.METRIC_INNER_PRODUCT)
-    if not index.is_trained:
-        index.train(vectors)
-    index.add(vectors)
-    return index
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

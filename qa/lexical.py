@@ -47,7 +47,8 @@ def stem_words(words: list[str]) -> list[str]:
     return _stemmer().stemWords([_american(w) for w in words])
 
 
-def _tokenize(texts: list[str]):
+def tokenize(texts: list[str]):
+    """bm25s tokens (ids plus vocabulary) of texts: lower-cased, English stop words out, stemmed."""
     import bm25s
 
     return bm25s.tokenize(texts, stopwords="en", stemmer=stem_words, show_progress=False)
@@ -64,12 +65,12 @@ class Lexical:
         import bm25s
 
         bm25 = bm25s.BM25()
-        bm25.index(_tokenize(texts), show_progress=False)
+        bm25.index(tokenize(texts), show_progress=False)
         return cls(bm25)
 
     def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Positions and BM25 scores of the best ``k`` texts (fewer if few match)."""
-        tokens = _tokenize([query])
+        tokens = tokenize([query])
         if not tokens.ids or not tokens.ids[0]:
             return np.array([], dtype=np.int64), np.array([], dtype=np.float32)
         k = min(k, self._bm25.scores["num_docs"])

@@ -125,7 +125,9 @@ class Retriever:
 
     def _sentence_search(self, vector: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Passages ranked by their best-matching sentence."""
-        sims = self.index.sentence_vectors @ vector
+        # einsum runs on the calling thread: a threaded BLAS matrix-vector product waits for a
+        # second core to wake up (7 ms instead of 0.7 ms for 7,112 sentences on 2 loaded cores).
+        sims = np.einsum("ij,j->i", self.index.sentence_vectors, vector)
         top = np.argpartition(-sims, min(len(sims) - 1, 4 * n))[: 4 * n]
         top = top[np.argsort(-sims[top])]
         best: dict[int, float] = {}
@@ -144,7 +146,7 @@ def open_index(settings: Settings, auto_build: bool = True, progress: bool | Non
     docs = load_corpus(settings.corpus_dir)
     embedder = get_embedder(settings.embedder)
     try:
-        return Index.load(settings.index_dir, docs, embedder.model_id)
+        return Index.load(settings.index_dir, docs, embedder.model_id, nprobe=settings.faiss_nprobe)
     except (StaleIndexError, IndexLoadError) as exc:
         if not auto_build:
             raise
@@ -167,4 +169,4 @@ def build_index(settings: Settings, docs=None, progress: bool | None = None) -> 
 def _build(settings: Settings, docs, progress: bool | None) -> Index:
     show = sys.stderr.isatty() if progress is None else progress
     return Index.build(docs, get_embedder(settings.embedder), settings.passage_chars,
-                       settings.faiss_factory, progress=show)
+                       settings.faiss_factory, progress=show, nprobe=settings.faiss_nprobe)

@@ -22,7 +22,9 @@ class Settings:
         index_dir: folder where the built index lives.
         embedder: ``"minilm-int8"`` (bundled all-MiniLM-L6-v2, int8 ONNX), ``"minilm"`` (the
             same in fp32), a sentence-transformers model folder, or ``"hash"`` (model-free, tests).
-        faiss_factory: FAISS index factory string for passage vectors ("Flat", "HNSW32"...).
+        faiss_factory: FAISS index factory string for passage vectors ("Flat", "IVF1024,Flat",
+            "HNSW32"...), or "auto": "Flat" below 50,000 passages, IVF above (see ``qa.ann``).
+        faiss_nprobe: IVF lists a query scans; 0 picks 1/16 of the lists (at least 16).
         passage_chars: target size of a passage in characters.
         rrf_k: the constant of reciprocal rank fusion.
         candidates: how many hits each retriever contributes before fusion.
@@ -35,7 +37,8 @@ class Settings:
     corpus_dir: Path = BUNDLED_CORPUS
     index_dir: Path = BUNDLED_INDEX
     embedder: str = "minilm-int8"
-    faiss_factory: str = "Flat"
+    faiss_factory: str = "auto"
+    faiss_nprobe: int = 0
     passage_chars: int = 900
     rrf_k: int = 60
     candidates: int = 50
