@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -42,7 +43,12 @@ def contract(text: str, acronyms: dict[str, str]) -> str:
     the name out match a passage that abbreviates it, and routes it to the chapter it names.
     """
     found = _loose(text)
-    return " ".join(acr for acr, long in acronyms.items() if " " in long.strip() and _loose(long) in found)
+    return " ".join(acr for acr, long in acronyms.items() if " " in long.strip() and _long_form(long) in found)
+
+
+@functools.lru_cache(maxsize=4096)
+def _long_form(long: str) -> str:
+    return _loose(long)
 
 
 def _loose(text: str) -> str:

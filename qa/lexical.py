@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from pathlib import Path
@@ -36,6 +37,7 @@ _SPELLINGS = [(re.compile(p), r) for p, r in [
 ]]
 
 
+@functools.lru_cache(maxsize=200_000)
 def _american(word: str) -> str:
     for pattern, replacement in _SPELLINGS:
         word = pattern.sub(replacement, word)

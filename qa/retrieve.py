@@ -54,14 +54,13 @@ class Retriever:
         self.mode = mode
         self.embedder = get_embedder(self.settings.embedder)
         self.index = index if index is not None else open_index(self.settings, auto_build=auto_build)
-        texts = [search_text(p, self.index.acronyms) for p in self.index.passages]
-        self.idf = Idf(texts)
+        terms = [frozenset(content_terms(search_text(p, self.index.acronyms))) for p in self.index.passages]
+        self.idf = Idf(terms)
         # A passage also "holds" its document's title and organisation, so that questions
         # naming the source ("the South Centre note") match its passages.
-        meta = {name: set(content_terms(f"{d.meta.title} {d.meta.organisation}"))
+        meta = {name: frozenset(content_terms(f"{d.meta.title} {d.meta.organisation}"))
                 for name, d in self.index.documents.items()}
-        self.passage_terms = [frozenset(content_terms(t)) | meta[p.doc]
-                              for t, p in zip(texts, self.index.passages)]
+        self.passage_terms = [t | meta[p.doc] for t, p in zip(terms, self.index.passages)]
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         """The ``k`` best passages for a query, best first."""

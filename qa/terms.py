@@ -27,13 +27,13 @@ def content_terms(text: str) -> list[str]:
 
 
 class Idf:
-    """Inverse document frequencies of content terms over a list of texts."""
+    """Inverse document frequencies of content terms, given each text's set of terms."""
 
-    def __init__(self, texts: list[str]) -> None:
+    def __init__(self, term_sets: list[frozenset[str]]) -> None:
         df: Counter[str] = Counter()
-        for text in texts:
-            df.update(set(content_terms(text)))
-        self.n = len(texts)
+        for terms in term_sets:
+            df.update(terms)
+        self.n = len(term_sets)
         self._df = df
 
     def __call__(self, term: str) -> float:
