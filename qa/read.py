@@ -19,9 +19,9 @@ from .terms import STOP, content_terms
 # Weights of the sentence score and the abstention rule, set on the dev set (see README).
 W_COVER, W_PASSAGE, W_RANK, W_TYPE, W_KIND = 0.6, 0.25, 0.1, 0.15, 0.05
 READ_PASSAGES = 10
-MAX_WORDS = 70
+MAX_WORDS = 60
 # A support sentence scores at least this share of the best one (from another passage: more).
-FLOOR = {"other": 0.85, "compare": 0.7, "elsewhere": 0.85}
+FLOOR = {"other": 0.85, "compare": 0.7, "elsewhere": 0.9}
 YEAR = re.compile(r"(?:19|20)\d\d")
 _PLURAL_ACRONYM = re.compile(r"(?:[A-Z][a-z]?){2,}s")
 KEY_PASSAGES = 3  # a key word of the question must appear in one of these top passages
