@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from dataclasses import replace
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from .terms import content_terms
 from .types import Answer, Citation, DocumentMeta
 
 READERS = ("extractive", "hf-qa", "generative")
+_ABOUT = re.compile(r"^(?:and\s+)?(?:what|how) about\b", re.I)  # a follow-up that asks the same again
 
 
 class Assistant:
@@ -89,7 +92,11 @@ class Assistant:
                                 "for example 'What do the documents say about remittance costs?'")
         retriever = self.retriever  # the same one throughout, even if documents are added meanwhile
         retrieval = retriever.retrieve(query, 10 if k is None else k)
-        reading: Reading = self._reader(reader).read(parse(query), retrieval, retriever)
+        parsed = parse(query)
+        if query != text:  # a follow-up: its own words are the focus, and "how often…?" its own kind
+            own = parse(text)
+            parsed = replace(parsed, focus=text) if _ABOUT.match(text) else replace(own, text=query, focus=text)
+        reading: Reading = self._reader(reader).read(parsed, retrieval, retriever)
         citations = tuple(_cite(retriever.index, s) for s in reading.sentences)
         if reading.abstained:
             answer_text = f"The documents don't say. {reading.reason}"

@@ -43,6 +43,7 @@ class Question:
     text: str
     kind: str  # factoid, list, explain, recommendation, compare
     expects: str  # one of the answer types above
+    focus: str = ""  # a follow-up's own words, when ``text`` joins it to the previous question
 
 
 def check_question(text: object, max_chars: int) -> str:

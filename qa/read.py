@@ -25,6 +25,7 @@ FLOOR = {"other": 0.85, "compare": 0.7, "elsewhere": 0.9}
 YEAR = re.compile(r"(?:19|20)\d\d")
 _PLURAL_ACRONYM = re.compile(r"(?:[A-Z][a-z]?){2,}s")
 KEY_PASSAGES = 3  # a key word of the question must appear in one of these top passages
+RARE_SHARE = 0.25  # a follow-up's words rarer than this must be in what it is answered from
 CONF_MID, CONF_SCALE = 1.38, 3.0  # logistic fit of correctness on the best sentence score (dev set)
 
 
@@ -55,6 +56,7 @@ class ExtractiveReader:
         if not hits:
             return Reading((), "", 0.0, True, "Nothing in the documents matches this question.")
         q_terms = retriever.query_terms(retrieval.query)
+        focus = {t for t in content_terms(question.focus) if retriever.idf.share(t) < RARE_SHARE}
         weight = {t: retriever.idf(t) for t in q_terms}
         total = sum(weight.values()) or 1.0
         scored: list[tuple[float, int, int]] = []  # (score, sentence position, hit rank)
@@ -71,9 +73,16 @@ class ExtractiveReader:
                          + W_RANK / (1 + rank) + typed)
                 scored.append((score, s, rank))
         scored.sort(reverse=True)
+        missing = []
+        if focus:  # a follow-up is answered from passages about its own subject, or not at all
+            on_focus = [x for x in scored if focus & set(content_terms(ix.sentences[x[1]].text))] \
+                or [x for x in scored if focus & retriever.passage_terms[ix.sentences[x[1]].passage]]
+            scored = on_focus or scored
+            missing = [] if on_focus else [w for w in re.findall(r"[\w’'-]+", question.focus)
+                                           if focus & set(content_terms(w))]
         best_score, best, _ = scored[0]
         chosen = _select(question, scored, ix)
-        missing = _missing_terms(retrieval.query, chosen, hits, retriever)
+        missing = list(dict.fromkeys(missing + _missing_terms(retrieval.query, chosen, hits, retriever)))
         confidence = 1 / (1 + math.exp(-CONF_SCALE * (best_score - CONF_MID)))
         texts = [ix.sentences[s].text for s in chosen]
         value = next((v for v in (short_answer(question.expects, t, retrieval.query) for t in texts) if v), "")

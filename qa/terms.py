@@ -36,5 +36,9 @@ class Idf:
         self.n = len(term_sets)
         self._df = df
 
+    def share(self, term: str) -> float:
+        """The share of texts holding the term."""
+        return self._df.get(term, 0) / max(self.n, 1)
+
     def __call__(self, term: str) -> float:
         return math.log((self.n + 1) / (self._df.get(term, 0) + 0.5))

@@ -65,6 +65,15 @@ def test_follow_up_uses_the_previous_question(tiny_settings):
     assert any("twice a year" in c.quote for c in answer.citations)
 
 
+def test_follow_up_is_answered_about_its_own_subject_or_not_at_all(tiny_settings):
+    assistant = Assistant(tiny_settings)
+    history = [{"role": "user", "content": "What do the documents say about sending money home?"}]
+    rural = assistant.ask("and what about rural areas?", history=history)
+    assert not rural.abstained and all("rural" in c.quote for c in rural.citations)
+    martians = assistant.ask("and what about Martians?", history=history)
+    assert martians.abstained and martians.reason.count("'Martians'") == 1
+
+
 @pytest.mark.model
 def test_real_corpus_answers_and_abstains(bundled_settings):
     assistant = Assistant(bundled_settings)
