@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Protocol
 
 import gradio as gr
@@ -125,6 +126,9 @@ def build_demo(assistant: AssistantLike, settings: Settings | None = None) -> gr
             change = assistant.add_documents(list(paths))
         except QAError as error:
             return render.upload_error_html(str(error)), gr.skip(), None
+        except Exception:  # a bug: the operator gets the traceback in the log, the user a message
+            logging.getLogger(__name__).exception("adding %s failed", [Path(p).name for p in paths])
+            return render.upload_error_html(INTERNAL_ERROR), gr.skip(), None
         return (render.added_html(change.documents, change.embedded, change.seconds),
                 render.documents_html(assistant.documents), None)
 

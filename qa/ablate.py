@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .assistant import Assistant
-from .evaluate import AtK, GoldItem, _write, predict, score, write_run
+from .evaluate import AtK, GoldItem, predict, score, write_run
+from .files import atomic_write
+from .index import Index
 from .retrieve import Retriever
 from .settings import Settings
 
@@ -39,19 +41,20 @@ def configs(readers: Sequence[str] = ("extractive",)) -> list[Config]:
     return rows + [Config("hybrid", r) for r in readers if r != "extractive"]
 
 
-def ablate(settings: Settings, gold: Sequence[GoldItem], corpus_texts: dict[str, str], out_dir: Path,
+def ablate(settings: Settings, gold: Sequence[GoldItem], index: Index, out_dir: Path,
            readers: Sequence[str] = ("extractive",), k: int = 10,
            progress: bool = False) -> list[dict[str, Any]]:
-    """Score each configuration and write its run folder plus the table.
+    """Score each configuration on one loaded index and write its run folder plus the table.
 
     Returns:
         One dict per configuration: ``config``, ``mode``, ``reader`` and the metrics of
         :data:`COLUMNS`.
     """
+    corpus_texts = {name: d.text for name, d in index.documents.items()}
     table = []
     retrievers: dict[str, Retriever] = {}
     for config in configs(readers):
-        retriever = retrievers.get(config.mode) or Retriever(settings=settings, mode=config.mode)
+        retriever = retrievers.get(config.mode) or Retriever(settings=settings, mode=config.mode, index=index)
         retrievers[config.mode] = retriever
         assistant = Assistant(settings.with_(reader=config.reader), retriever=retriever)
         predictions = predict(AtK(assistant, k), gold, progress=progress)
@@ -59,8 +62,8 @@ def ablate(settings: Settings, gold: Sequence[GoldItem], corpus_texts: dict[str,
         write_run(out_dir / config.name, predictions, metrics, rows, gold)
         table.append({"config": config.name, "mode": config.mode, "reader": config.reader,
                       **{c: metrics.get(c) for c in COLUMNS}})
-    _write(out_dir / "ablation.json", json.dumps(table, indent=1) + "\n")
-    _write(out_dir / "ablation.md", markdown(table))
+    atomic_write(out_dir / "ablation.json", json.dumps(table, indent=1) + "\n")
+    atomic_write(out_dir / "ablation.md", markdown(table))
     return table
 
 

@@ -61,7 +61,8 @@ class Assistant:
         """
         with self._adding:
             change = add_documents(paths, self.retriever.settings, title, organisation, date)
-            self.retriever = Retriever(settings=self.retriever.settings, index=change.index)
+            self.retriever = Retriever(settings=self.retriever.settings, index=change.index,
+                                       mode=self.retriever.mode)
         return change
 
     def ask(self, question: str, history: list[dict] | None = None, k: int | None = None,

@@ -24,7 +24,7 @@ import numpy as np
 from .corpus import load_corpus
 from .embed import get_embedder
 from .errors import QAError
-from .evaluate import _write as write_atomic
+from .files import atomic_write
 from .index import _title_text
 from .bench_report import render
 from .settings import Settings
@@ -140,8 +140,8 @@ def run_bench(settings: Settings, questions: list[str], out_dir: Path | str, pla
     results["machine"]["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    write_atomic(out / "bench.json", json.dumps(results, indent=2) + "\n")
-    write_atomic(out / "bench.md", render(results))
+    atomic_write(out / "bench.json", json.dumps(results, indent=2) + "\n")
+    atomic_write(out / "bench.md", render(results))
     return results
 
 

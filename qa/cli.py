@@ -190,6 +190,7 @@ def _eval(args, settings: Settings) -> int:
     from .assistant import Assistant
     from .evaluate import AtK, load_gold, predict, score, write_run
 
+    _check_k(args.k)
     assistant = Assistant(settings.with_(reader=args.reader))
     texts = {name: d.text for name, d in assistant.retriever.index.documents.items()}
     gold = load_gold(args.gold, texts)
@@ -221,19 +222,28 @@ def _bench(args, settings: Settings) -> int:
     return 0
 
 
+def _check_k(k: int) -> None:
+    if k < 10:
+        raise QAError(f"-k {k} is too few: a predictions file lists at least 10 retrieved passages "
+                      "(DESIGN.md); use -k 10 or more")
+
+
 def _ablate(args, settings: Settings) -> int:
     from .ablate import ablate, markdown
     from .assistant import READERS
     from .evaluate import load_gold
     from .retrieve import open_index
 
+    _check_k(args.k)
     readers = [r.strip() for r in args.readers.split(",") if r.strip()]
     unknown = [r for r in readers if r not in READERS]
     if unknown:
         raise QAError(f"unknown reader {unknown[0]!r} in --readers; use some of {', '.join(READERS)}")
-    texts = {name: d.text for name, d in open_index(settings).documents.items()}
-    gold = load_gold(args.gold, texts)
-    table = ablate(settings, gold, texts, args.out, readers, args.k, progress=sys.stderr.isatty())
+    if "hf-qa" in readers and not settings.reader_model:
+        raise QAError("--readers hf-qa needs --reader-model DIR, a SQuAD-style question-answering model")
+    index = open_index(settings)
+    gold = load_gold(args.gold, {name: d.text for name, d in index.documents.items()})
+    table = ablate(settings, gold, index, args.out, readers, args.k, progress=sys.stderr.isatty())
     print(markdown(table), end="")
     print(f"table: {args.out / 'ablation.md'}")
     return 0

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import CorpusError
+from .files import atomic_write
 from .types import Document, DocumentMeta
 
 MANIFEST = "manifest.json"
@@ -91,7 +91,7 @@ def read_manifest(folder: Path) -> dict[str, DocumentMeta]:
         return {}
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))["documents"]
-        return {e["file"]: DocumentMeta(**e) for e in entries}
+        metas = {e["file"]: DocumentMeta(**e) for e in entries}
     except OSError as exc:
         raise CorpusError(f"cannot read {path}: {exc.strerror}; check that it is a readable file") from exc
     except (ValueError, KeyError, TypeError) as exc:
@@ -99,16 +99,19 @@ def read_manifest(folder: Path) -> dict[str, DocumentMeta]:
             f"{path} is not a valid manifest ({exc}); expected "
             '{"documents": [{"file", "title", "organisation", "date", "language"}]}'
         ) from exc
+    for meta in metas.values():
+        for name in filter(None, (meta.file, meta.source)):
+            if Path(name).name != name or name in (".", ".."):
+                raise CorpusError(f"{path} names {name!r}, which is not a file of the corpus folder; "
+                                  "give the bare file name")
+    return metas
 
 
 def write_manifest(folder: Path, metas: Iterable[DocumentMeta]) -> None:
     """Replace the folder's manifest atomically (temp file, then ``os.replace``), one entry a line."""
     lines = ",\n".join("    " + json.dumps(m.to_dict(), ensure_ascii=False) for m in metas)
-    tmp = folder / f".{MANIFEST}.{os.getpid()}.tmp"
     try:
-        tmp.write_text('{\n  "documents": [\n' + lines + "\n  ]\n}\n", encoding="utf-8")
-        os.replace(tmp, folder / MANIFEST)
+        atomic_write(folder / MANIFEST, '{\n  "documents": [\n' + lines + "\n  ]\n}\n")
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise CorpusError(f"cannot write {folder / MANIFEST}: {exc.strerror}; "
                           "check that the corpus folder is writable") from exc

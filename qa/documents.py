@@ -23,6 +23,7 @@ from pathlib import Path
 from .corpus import MANIFEST, load_corpus, read_manifest, write_manifest
 from .embed import get_embedder
 from .errors import CorpusError, IndexLoadError
+from .files import atomic_write
 from .index import Index
 from .ingest import extract
 from .settings import Settings
@@ -114,7 +115,7 @@ def remove_document(name: str, settings: Settings, progress: bool = False) -> Ch
     started = time.perf_counter()
     folder = settings.corpus_dir
     docs = load_corpus(folder)
-    gone = next((d for d in docs if name in (d.name, d.meta.source)), None)
+    gone = next((d for d in docs if name and name in (d.name, d.meta.source)), None)
     if gone is None:
         raise CorpusError(f"no document named {name} in {folder}; see the names with: qa corpus list")
     if len(docs) == 1:
@@ -162,7 +163,7 @@ class _Edit:
     def write(self, name: str, data: bytes) -> None:
         path = self.folder / name
         self._undo.append(lambda: path.unlink(missing_ok=True))
-        _io(path.write_bytes, data)
+        _io(atomic_write, path, data)
 
     def delete(self, name: str) -> None:
         path = self.folder / name
@@ -189,5 +190,5 @@ def _io(action: Callable, *args: object):
     try:
         return action(*args)
     except OSError as exc:
-        raise CorpusError(f"cannot {action.__name__.replace('_', ' ')} {exc.filename}: {exc.strerror}; "
+        raise CorpusError(f"cannot {action.__name__.removeprefix('atomic_').replace('_', ' ')} {exc.filename}: {exc.strerror}; "
                           "check the file's permissions and the free space") from exc

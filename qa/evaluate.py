@@ -8,9 +8,7 @@ the plots it shows. Scoring works on prediction dicts only, so a saved run can b
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -20,6 +18,7 @@ from tqdm import tqdm
 
 from . import report
 from .errors import QAError
+from .files import atomic_write
 from .metrics import QUESTION_TYPES, DocSpan, GoldItem, aggregate, find_spans, question_row
 from .types import Answer, Citation
 
@@ -351,13 +350,13 @@ def write_run(out_dir: str | Path, predictions: Sequence[Mapping[str, Any]],
     # Read the baseline before writing anything: it may be this very folder.
     baseline = _baseline(Path(baseline_dir), metrics, rows) if baseline_dir is not None else None
     out.mkdir(parents=True, exist_ok=True)
-    _write(out / "predictions.jsonl", _jsonl(predictions))
-    _write(out / "questions.jsonl", _jsonl(rows))
+    atomic_write(out / "predictions.jsonl", _jsonl(predictions))
+    atomic_write(out / "questions.jsonl", _jsonl(rows))
     for name, png in report.plots(rows).items():
-        _write(out / name, png)
+        atomic_write(out / name, png)
     saved = {**metrics, **({"baseline": baseline} if baseline else {})}
-    _write(out / "metrics.json", json.dumps(saved, indent=2, ensure_ascii=False) + "\n")
-    _write(out / "report.md", report.render(metrics, rows, predictions, gold, baseline))
+    atomic_write(out / "metrics.json", json.dumps(saved, indent=2, ensure_ascii=False) + "\n")
+    atomic_write(out / "report.md", report.render(metrics, rows, predictions, gold, baseline))
     return out / "report.md"
 
 
@@ -377,16 +376,3 @@ def _baseline(folder: Path, metrics: Mapping[str, Any],
 
 def _jsonl(records: Sequence[Mapping[str, Any]]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-
-
-def _write(path: Path, data: str | bytes) -> None:
-    # Readers of the folder (a dashboard, a baseline comparison) never see a half-written file.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with open(fd, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(tmp, 0o644)  # mkstemp makes owner-only files; a run folder is for sharing
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

@@ -33,6 +33,7 @@ from .ann import build_faiss, resolve_factory, set_nprobe
 from .chunk import chunk
 from .corpus import corpus_hash
 from .embed import Embedder
+from .files import atomic_write
 from .errors import CorpusError, IndexLoadError, QAError, StaleIndexError
 from .lexical import Lexical
 from .segment import segment
@@ -43,7 +44,7 @@ try:
 except ImportError:  # Windows: builds are not locked against each other
     fcntl = None
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 CURRENT = "CURRENT"
 LOCK = ".lock"
 MANIFEST = "manifest.json"
@@ -189,10 +190,11 @@ class Index:
             manifest = dict(self.manifest, files={f: _sha256(build / f) for f in files})
             _write_json(build / MANIFEST, manifest)
             self._check_written(build, manifest)
+            _sync(build)  # on disk before it can go live: a power cut leaves the old build whole
             final = root / f"build-{manifest['corpus_hash'][:12]}-{time.time_ns()}"
             os.replace(build, final)
             build = final  # from here on, a failure removes the renamed folder
-            _atomic_write(root / CURRENT, final.name)
+            atomic_write(root / CURRENT, final.name)
         except BaseException:
             shutil.rmtree(build, ignore_errors=True)
             raise
@@ -445,17 +447,14 @@ def _read_json(path: Path):
         raise IndexLoadError(f"index file {path} is unreadable ({exc}); rebuild it with: qa index build") from exc
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+def _sync(folder: Path) -> None:
+    """Flush every file of a folder, and the folder itself, to disk."""
+    for path in [*folder.rglob("*"), folder]:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _remove_leftovers(root: Path) -> None:

@@ -30,9 +30,10 @@ def _stemmer():
 # British spellings read as American ones before stemming, so "labour" finds "labor" and
 # "organisation" finds "organization". Applied to documents and queries alike.
 _SPELLINGS = [(re.compile(p), r) for p, r in [
-    (r"(?<=\w{3})our(s?)$", r"or\1"),
-    (r"(?<=\w{3})is(e|ed|es|ing|ation|ations)$", r"iz\1"),
+    (r"(?<=\w{3})our(s|ed|ing|er|ers|ite|ites|able|ably|al|ally)?$", r"or\1"),
+    (r"(?<=\w{3})is(e|ed|es|ing|er|ers|ation|ations|ational|ationally)$", r"iz\1"),
     (r"(?<=\w{3})tre(s?)$", r"ter\1"),
+    (r"(?<=\w{3})tred$", r"tered"),
     (r"(?<=\w{3})mme(s?)$", r"m\1"),
 ]]
 

@@ -71,16 +71,16 @@ class GenerativeReader:
     def generate(self, prompt: str) -> str:
         """The model's greedy continuation of a user prompt (chat template when it has one)."""
         tokenizer, model, torch = self._load()
-        if getattr(tokenizer, "chat_template", None):
-            messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}]
-            inputs = tokenizer.apply_chat_template(messages, add_generation_prompt=True,
-                                                   return_tensors="pt", return_dict=True)
-        else:
-            inputs = tokenizer(f"{SYSTEM}\n\n{prompt}\nAnswer:", return_tensors="pt")
-        with self._lock, torch.no_grad():
-            out = model.generate(**inputs, max_new_tokens=MAX_NEW_TOKENS, do_sample=False,
-                                 pad_token_id=tokenizer.pad_token_id or tokenizer.eos_token_id)
-        return tokenizer.decode(out[0][inputs["input_ids"].shape[1]:], skip_special_tokens=True).strip()
+        with self._lock, torch.no_grad():  # a fast tokenizer is not safe to share between threads
+            if getattr(tokenizer, "chat_template", None):
+                messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}]
+                inputs = tokenizer.apply_chat_template(messages, add_generation_prompt=True,
+                                                       return_tensors="pt", return_dict=True)
+            else:
+                inputs = tokenizer(f"{SYSTEM}\n\n{prompt}\nAnswer:", return_tensors="pt")
+            pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+            out = model.generate(**inputs, max_new_tokens=MAX_NEW_TOKENS, do_sample=False, pad_token_id=pad)
+            return tokenizer.decode(out[0][inputs["input_ids"].shape[1]:], skip_special_tokens=True).strip()
 
     def _load(self):
         with self._lock:

@@ -68,13 +68,14 @@ class SpanReader:
         """The most probable answer span of one context, as character offsets, with the
         probability of "no answer"; ``None`` when the context has no room after the question."""
         tokenizer, model, torch = self._load()
-        enc = tokenizer(question, context, truncation="only_second", max_length=MAX_TOKENS,
-                        return_offsets_mapping=True, return_tensors="pt")
-        offsets = enc.pop("offset_mapping")[0].tolist()
-        in_context = [i for i, sid in enumerate(enc.sequence_ids(0)) if sid == 1]
-        if not in_context:
-            return None
-        with self._lock, torch.no_grad():
+        with self._lock, torch.no_grad():  # a fast tokenizer is not safe to share between threads
+            # longest_first: a long question is cut too, instead of raising
+            enc = tokenizer(question, context, truncation="longest_first", max_length=MAX_TOKENS,
+                            return_offsets_mapping=True, return_tensors="pt")
+            offsets = enc.pop("offset_mapping")[0].tolist()
+            in_context = [i for i, sid in enumerate(enc.sequence_ids(0)) if sid == 1]
+            if not in_context:
+                return None
             out = model(**enc)
         start_p = torch.softmax(out.start_logits[0], -1).numpy()
         end_p = torch.softmax(out.end_logits[0], -1).numpy()

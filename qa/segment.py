@@ -33,11 +33,11 @@ _END_PUNCT = ".!?:;\"'”’)]"
 # Lines that are not headings although short and capitalised: a date ("April 2006"), a web
 # address, a reference ending in "(Publisher, City, 2006)", or a line broken after a word that
 # cannot end a title ("... trafficking in persons should").
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _NOT_TITLE = re.compile(
-    r"^(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d$|www\.|https?://|\([^()]*,[^()]*(?:19|20)\d\d\)$"
+    rf"^(?:(?:{_MONTHS})\s+)?(?:19|20)\d\d$|www\.|https?://|\([^()]*,[^()]*(?:19|20)\d\d\)$"
     r"|\s(?:a|an|the|of|in|on|to|for|and|or|by|with|from|as|at|that|which|whereby|should|would"
-    r"|could|must|may|will|is|are|be)$",
-    re.I,
+    r"|could|must|may|will|is|are|be)$"  # lower case: "Annex A" and "Who We Are" are titles
 )
 NUMBERED_TITLE_WORDS = 16  # a numbered line with more words after its number is a paragraph
 # A sentence ends at . ! or ? (plus closing quotes, brackets or footnote marks) followed by

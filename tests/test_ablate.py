@@ -36,3 +36,10 @@ def test_ablate_rejects_an_unknown_reader_before_any_work(tmp_path, capsys):
     assert main(["ablate", "--gold", "g.jsonl", "--out", str(tmp_path / "x"), "--readers", "extractive,oracle"]) == 2
     assert "unknown reader 'oracle'" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+def test_eval_and_ablate_need_at_least_ten_passages(capsys):
+    for command in (["eval", "--gold", "g.jsonl", "--out", "x", "-k", "5"],
+                    ["ablate", "--gold", "g.jsonl", "--out", "x", "-k", "5"]):
+        assert main(command) == 2
+        assert "at least 10 retrieved passages" in capsys.readouterr().err

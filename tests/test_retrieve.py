@@ -40,8 +40,9 @@ def test_acronyms_from_the_documents_expand_queries():
 
 
 def test_british_and_american_spellings_share_stems():
-    assert stem_words(["labour", "organisation", "programme", "centre"]) == \
-        stem_words(["labor", "organization", "program", "center"])
+    british = ["labour", "labourers", "organisation", "organisational", "programmes", "centred", "behavioural"]
+    american = ["labor", "laborers", "organization", "organizational", "programs", "centered", "behavioral"]
+    assert stem_words(british) == stem_words(american)
 
 
 def test_langchain_adapter(tiny_settings):

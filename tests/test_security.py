@@ -70,13 +70,21 @@ def test_markup_in_file_names_titles_texts_and_questions_is_text(tmp_path):
 
 # --- names of files --------------------------------------------------------------------------------
 
-def test_manifest_entries_never_name_files_outside_the_corpus(tiny_corpus):
-    entries = [{"file": f, "title": f"T {f}"} for f in OUTSIDE[:3]]
-    entries.append({"file": "alpha.txt", "title": "Alpha"})
-    (tiny_corpus / "manifest.json").write_text(json.dumps({"documents": entries}), encoding="utf-8")
-    docs = load_corpus(tiny_corpus)
-    assert [d.name for d in docs] == ["alpha.txt", "beta.txt"]
-    assert not any("root:" in d.text for d in docs)
+@pytest.mark.parametrize("key", ["file", "source"])
+def test_manifest_entries_never_name_files_outside_the_corpus(tiny_corpus, key):
+    for bad in ["../../../../etc/passwd", "/etc/passwd", "alpha.txt/../../../../etc/passwd", ".."]:
+        entry = {"file": "alpha.txt", "title": "Alpha", key: bad}
+        (tiny_corpus / "manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
+        with pytest.raises(CorpusError, match="not a file of the corpus folder"):
+            load_corpus(tiny_corpus)
+
+
+def test_removing_a_blank_name_removes_nothing(tiny_corpus):
+    from qa.documents import remove_document
+
+    with pytest.raises(CorpusError, match="no document named"):
+        remove_document("", hash_settings(tiny_corpus.parent, tiny_corpus))
+    assert sorted(p.name for p in tiny_corpus.iterdir()) == ["alpha.txt", "beta.txt", "manifest.json"]
 
 
 @pytest.mark.parametrize("name", OUTSIDE)
