@@ -25,7 +25,7 @@ from .corpus import load_corpus
 from .embed import get_embedder
 from .errors import QAError
 from .files import atomic_write
-from .index import _title_text
+from .index import embedding_texts
 from .bench_report import render
 from .settings import Settings
 
@@ -116,8 +116,7 @@ def run_bench(settings: Settings, questions: list[str], out_dir: Path | str, pla
         build_s.append(time.perf_counter() - started)
         build_cpu_s.append(time.process_time() - cpu)
     m = index.manifest
-    texts = list(dict.fromkeys([s.text for s in index.sentences] +
-                               [_title_text(t) for t in sorted({p.section for p in index.passages})]))
+    texts = list(dict.fromkeys(embedding_texts(index.passages, index.sentences)[0]))
     build, build_cpu = percentiles(build_s), percentiles(build_cpu_s)
     results.update(index_build_s=build, index_build_cpu_s=build_cpu,
                    corpus={"documents": len(docs), "passages": m["passages"], "sentences": m["sentences"],

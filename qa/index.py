@@ -353,14 +353,21 @@ def _parts_of(index: Index) -> dict[str, _Part]:
     return parts
 
 
+def embedding_texts(passages: list[Passage], sentences: list[Sentence]) -> tuple[list[str], list[str]]:
+    """What a build embeds: every sentence's text, then the text of each distinct section
+    title; also those titles, in the same order."""
+    titles = sorted({p.section for p in passages})
+    return [s.text for s in sentences] + [_title_text(t) for t in titles], titles
+
+
 def _embed_new(parts: list[_Part], embedder: Embedder, progress: bool) -> int:
     """Embed the sentences and section titles of parts without vectors; returns how many texts."""
-    sentences = [s.text for part in parts for s in part.sentences]
-    titles = sorted({p.section for part in parts for p in part.passages})
     if not parts:
         return 0
-    vectors = embedder.embed(sentences + [_title_text(t) for t in titles], progress=progress)
-    title_of = dict(zip(titles, vectors[len(sentences):]))
+    texts, titles = embedding_texts([p for part in parts for p in part.passages],
+                                    [s for part in parts for s in part.sentences])
+    vectors = embedder.embed(texts, progress=progress)
+    title_of = dict(zip(titles, vectors[len(texts) - len(titles):]))
     at = 0
     for part in parts:
         part.sentence_vectors = vectors[at: at + len(part.sentences)]

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import MissingDependencyError, QAError
+from .errors import MissingDependencyError
+from .hf import load_model
 from .question import Question
 from .read import ExtractiveReader, Reading
 from .retrieve import Retrieval, Retriever
@@ -85,20 +86,9 @@ class GenerativeReader:
     def _load(self):
         with self._lock:
             if self._loaded is None:
-                try:
-                    import torch
-                    from transformers import AutoModelForCausalLM, AutoTokenizer
-                except ImportError as exc:
-                    raise MissingDependencyError("the generative reader needs transformers and torch; "
-                                                 "run: pip install transformers torch==2.13.0") from exc
                 path, extra = _model_location(self.model_name)
-                try:
-                    tokenizer = AutoTokenizer.from_pretrained(path, **extra)
-                    model = AutoModelForCausalLM.from_pretrained(path, **extra).eval()
-                except (OSError, ValueError, ImportError) as exc:
-                    raise QAError(f"cannot load the generative model {self.model_name!r} ({exc}); "
-                                  "pass a local causal language model folder") from exc
-                self._loaded = (tokenizer, model, torch)
+                self._loaded = load_model("AutoModelForCausalLM", self.model_name, path, self.name,
+                                          "causal language", **extra)
             return self._loaded
 
 

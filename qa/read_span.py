@@ -13,7 +13,8 @@ import threading
 
 import numpy as np
 
-from .errors import MissingDependencyError, QAError
+from .errors import QAError
+from .hf import load_model
 from .question import Question
 from .read import Reading
 from .retrieve import Retrieval, Retriever
@@ -89,17 +90,6 @@ class SpanReader:
     def _load(self):
         with self._lock:
             if self._loaded is None:
-                try:
-                    import torch
-                    from transformers import AutoModelForQuestionAnswering, AutoTokenizer
-                except ImportError as exc:
-                    raise MissingDependencyError("the hf-qa reader needs transformers and torch; "
-                                                 "run: pip install transformers torch==2.13.0") from exc
-                try:
-                    tokenizer = AutoTokenizer.from_pretrained(self.model_name)
-                    model = AutoModelForQuestionAnswering.from_pretrained(self.model_name).eval()
-                except (OSError, ValueError) as exc:
-                    raise QAError(f"cannot load the question-answering model {self.model_name!r} "
-                                  f"({exc}); pass a local model folder") from exc
-                self._loaded = (tokenizer, model, torch)
+                self._loaded = load_model("AutoModelForQuestionAnswering", self.model_name, self.model_name,
+                                          self.name, "question-answering")
             return self._loaded
