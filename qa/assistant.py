@@ -98,14 +98,18 @@ class Assistant:
             own = parse(text)
             parsed = replace(parsed, focus=text) if _ABOUT.match(text) else replace(own, text=query, focus=text)
         reading: Reading = self._reader(reader).read(parsed, retrieval, retriever)
-        citations = tuple(_cite(retriever.index, s) for s in reading.sentences)
+        ix = retriever.index
+        # A generative reader's text numbers the sentences; quoted sentences that follow each
+        # other in the document are one quote.
+        quotes = [[s] for s in reading.sentences] if reading.text else _runs(ix, reading.sentences)
+        citations = tuple(_cite(ix, run) for run in quotes)
         if reading.abstained:
             answer_text = f"The documents don't say. {reading.reason}"
         elif reading.text:
             answer_text = reading.text
         else:
-            answer_text = " ".join(f"{c_text} [{i}]" for i, c_text in
-                                   enumerate((retriever.index.sentences[s].text for s in reading.sentences), 1))
+            answer_text = " ".join(" ".join(ix.sentences[s].text for s in run) + f" [{i}]"
+                                   for i, run in enumerate(quotes, 1))
         return Answer(question=text, text=answer_text, short_answer=reading.short_answer,
                       citations=citations, confidence=reading.confidence, abstained=reading.abstained,
                       reason=reading.reason, retrieved=retrieval.hits)
@@ -129,13 +133,25 @@ class Assistant:
             return self._readers[name]
 
 
-def _cite(ix: Index, position: int) -> Citation:
-    sentence = ix.sentences[position]
-    passage = ix.passages[sentence.passage]
-    doc = ix.documents[sentence.doc]
-    return Citation(doc=sentence.doc, title=doc.meta.title, section=passage.section,
-                    paragraph=passage.paragraph, start=sentence.start, end=sentence.end,
-                    quote=doc.text[sentence.start:sentence.end], page=doc.meta.page_at(sentence.start))
+def _runs(ix: Index, sentences: Sequence[int]) -> list[list[int]]:
+    """Sentences grouped into runs that follow each other in one passage."""
+    runs: list[list[int]] = []
+    for s in sentences:
+        if runs and s == runs[-1][-1] + 1 and ix.sentences[s].passage == ix.sentences[s - 1].passage:
+            runs[-1].append(s)
+        else:
+            runs.append([s])
+    return runs
+
+
+def _cite(ix: Index, run: list[int]) -> Citation:
+    """One citation quoting a run of consecutive sentences."""
+    first, last = ix.sentences[run[0]], ix.sentences[run[-1]]
+    passage = ix.passages[first.passage]
+    doc = ix.documents[first.doc]
+    return Citation(doc=first.doc, title=doc.meta.title, section=passage.section,
+                    paragraph=passage.paragraph, start=first.start, end=last.end,
+                    quote=doc.text[first.start:last.end], page=doc.meta.page_at(first.start))
 
 
 def _make_reader(name: str, model: str):

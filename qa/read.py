@@ -19,13 +19,16 @@ from .terms import STOP, content_terms
 # Weights of the sentence score and the abstention rule, set on the dev set (see README).
 W_COVER, W_PASSAGE, W_RANK, W_TYPE, W_KIND = 0.6, 0.25, 0.1, 0.15, 0.05
 READ_PASSAGES = 10
-MAX_WORDS = 60
+SHORT = 12  # words: a sentence this short needs the next one for context
+MAX_WORDS = 90
 # A support sentence scores at least this share of the best one (from another passage: more).
 FLOOR = {"other": 0.85, "compare": 0.7, "elsewhere": 0.9}
 YEAR = re.compile(r"(?:19|20)\d\d")
 _PLURAL_ACRONYM = re.compile(r"(?:[A-Z][a-z]?){2,}s")
 KEY_PASSAGES = 3  # a key word of the question must appear in one of these top passages
 RARE_SHARE = 0.25  # a follow-up's words rarer than this must be in what it is answered from
+# A sentence that carries the previous one on: it starts by pointing back to what that one named.
+_CARRIES_ON = re.compile(r"(?:The|This|These|Those|Such|It|Its|They|Their|He|She|His|Her)\b")
 CONF_MID, CONF_SCALE = 1.38, 3.0  # logistic fit of correctness on the best sentence score (dev set)
 
 
@@ -55,24 +58,8 @@ class ExtractiveReader:
         hits = retrieval.hits[:READ_PASSAGES]
         if not hits:
             return Reading((), "", 0.0, True, "Nothing in the documents matches this question.")
-        q_terms = retriever.query_terms(retrieval.query)
         focus = {t for t in content_terms(question.focus) if retriever.idf.share(t) < RARE_SHARE}
-        weight = {t: retriever.idf(t) for t in q_terms}
-        total = sum(weight.values()) or 1.0
-        scored: list[tuple[float, int, int]] = []  # (score, sentence position, hit rank)
-        for rank, hit in enumerate(hits):
-            rows = ix.passage_sentences[hit.position]
-            sims = ix.sentence_vectors[rows.start:rows.stop] @ retrieval.vector
-            p_cover = _coverage(weight, total, retriever.passage_terms[hit.position])
-            for offset, s in enumerate(rows):
-                sentence = ix.sentences[s]
-                cover = _coverage(weight, total, set(content_terms(sentence.text)))
-                typed = W_TYPE if question.expects == NONE or matches(question.expects, sentence.text) else -W_TYPE
-                typed += W_KIND * fits_kind(question.kind, sentence.text)
-                score = (float(sims[offset]) + W_COVER * cover + W_PASSAGE * p_cover
-                         + W_RANK / (1 + rank) + typed)
-                scored.append((score, s, rank))
-        scored.sort(reverse=True)
+        scored = _score(question, retrieval.query, retrieval.vector, hits, retriever)
         missing = []
         if focus:  # a follow-up is answered from passages about its own subject, or not at all
             on_focus = [x for x in scored if focus & set(content_terms(ix.sentences[x[1]].text))] \
@@ -97,34 +84,63 @@ class ExtractiveReader:
         return Reading(tuple(chosen), value, confidence, False, "")
 
 
+def _score(question: Question, query: str, vector, hits, retriever: Retriever) -> list[tuple[float, int, int]]:
+    """Every sentence of the hits as (score, sentence position, hit rank), best first."""
+    ix = retriever.index
+    weight = {t: retriever.idf(t) for t in retriever.query_terms(query)}
+    total = sum(weight.values()) or 1.0
+    scored: list[tuple[float, int, int]] = []
+    for rank, hit in enumerate(hits):
+        rows = ix.passage_sentences[hit.position]
+        sims = ix.sentence_vectors[rows.start:rows.stop] @ vector
+        p_cover = _coverage(weight, total, retriever.passage_terms[hit.position])
+        for offset, s in enumerate(rows):
+            sentence = ix.sentences[s]
+            cover = _coverage(weight, total, set(content_terms(sentence.text)))
+            typed = W_TYPE if question.expects == NONE or matches(question.expects, sentence.text) else -W_TYPE
+            typed += W_KIND * fits_kind(question.kind, sentence.text)
+            scored.append((float(sims[offset]) + W_COVER * cover + W_PASSAGE * p_cover
+                           + W_RANK / (1 + rank) + typed, s, rank))
+    scored.sort(reverse=True)
+    return scored
+
+
 def _coverage(weight: dict[str, float], total: float, have: set[str] | frozenset[str]) -> float:
     return sum(w for t, w in weight.items() if t in have) / total
 
 
 def _select(question: Question, scored: list[tuple[float, int, int]], ix) -> list[int]:
-    """The best sentence, plus support that a list, explanation or comparison needs."""
+    """The best sentence, plus support that a list, explanation or comparison needs. A quoted
+    sentence brings the next one along when that carries it on ("The meeting was chaired
+    by...") or when it is too short to stand alone."""
     best_score, best, _ = scored[0]
-    chosen = [best]
-    words = len(ix.sentences[best].text.split())
-    want = 1 if question.kind == "factoid" else 3
-    for score, s, _ in scored[1:]:
-        if len(chosen) >= want or score < FLOOR["compare" if question.kind == "compare" else "other"] * best_score:
+    compare = question.kind == "compare"
+    floor = FLOOR["compare" if compare else "other"] * best_score
+    want = 1 if question.kind == "factoid" else 2
+    chosen: list[int] = []
+    picked = 0
+    for score, s, _ in scored:
+        if picked >= want or score < floor:
             break
-        if question.kind != "compare" and ix.sentences[s].passage != ix.sentences[best].passage \
+        if s in chosen or chosen and _words(ix, chosen + [s]) > MAX_WORDS:
+            continue
+        if not compare and ix.sentences[s].passage != ix.sentences[best].passage \
                 and score < FLOOR["elsewhere"] * best_score:
             continue  # support from another passage must be nearly as good as the best
-        n = len(ix.sentences[s].text.split())
-        if words + n > MAX_WORDS:
-            continue
-        if question.kind == "compare" and _source(ix, s) in {_source(ix, c) for c in chosen}:
+        if compare and _source(ix, s) in {_source(ix, c) for c in chosen}:
             continue  # a comparison needs a quote from each side: another document or chapter
         chosen.append(s)
-        words += n
-    if question.kind == "factoid" and words < 12 and best + 1 < len(ix.sentences) \
-            and ix.sentences[best + 1].passage == ix.sentences[best].passage:
-        chosen.append(best + 1)  # a very short sentence needs the next one for context
-    return sorted(chosen, key=lambda s: (ix.sentences[s].doc, ix.sentences[s].start)) \
-        if question.kind != "compare" else chosen
+        picked += 1
+        after = s + 1
+        if after < len(ix.sentences) and after not in chosen and ix.sentences[after].passage == ix.sentences[s].passage \
+                and (_CARRIES_ON.match(ix.sentences[after].text) or len(ix.sentences[s].text.split()) < SHORT) \
+                and _words(ix, chosen + [after]) <= MAX_WORDS:
+            chosen.append(after)
+    return chosen if compare else sorted(chosen, key=lambda s: (ix.sentences[s].doc, ix.sentences[s].start))
+
+
+def _words(ix, sentences: list[int]) -> int:
+    return sum(len(ix.sentences[s].text.split()) for s in sentences)
 
 
 def _source(ix, s: int) -> tuple[str, str]:

@@ -40,6 +40,16 @@ def test_answers_quote_the_corpus_exactly(tiny_settings):
     assert "EUR 200,000" in answer.short_answer
 
 
+def test_a_sentence_that_carries_the_quote_on_comes_with_it_in_one_citation(tiny_settings):
+    assistant = Assistant(tiny_settings)
+    answer = assistant.ask("How much money did migrants send home as remittances in 2010?")
+    first = answer.citations[0]
+    # "... reached USD 325 billion in 2010. The cost of sending money home averages 9 per cent..."
+    assert "USD 325 billion" in first.quote and "9 per cent" in first.quote
+    assert assistant.document_text(first.doc)[first.start:first.end] == first.quote
+    assert answer.text.count("[") == len(answer.citations)
+
+
 def test_abstains_when_a_key_term_is_absent(tiny_settings):
     answer = Assistant(tiny_settings).ask("How much money did the Philippines receive in 2006?")
     assert answer.abstained and "don't say" in answer.text and answer.reason
