@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from .acronyms import contract
 from .question import NONE, Question, fits_kind, matches, short_answer
 from .retrieve import Retrieval, Retriever
 from .terms import STOP, content_terms
@@ -156,13 +157,17 @@ def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever) ->
     near = set().union(*(retriever.passage_terms[p] for p in quoted))  # a year must be in these
     have = near.union(*(retriever.passage_terms[h.position] for h in hits[:KEY_PASSAGES]))
     prefixes = {t[:5] for t in have}
+    # A name the question spells out may be abbreviated in the passages ("High-level Dialogue", HLD).
+    abbreviated = [(acr, ix.acronyms[acr].lower()) for acr in contract(query, ix.acronyms).split()
+                   if any(t in have for t in content_terms(acr))]
     missing = []
     for word in key_words(query, ix.acronyms):
         terms = content_terms(word)
         if YEAR.fullmatch(word):
             if word not in near:
                 missing.append(word)
-        elif terms and not any(t in have or t[:5] in prefixes for t in terms):
+        elif terms and not any(t in have or t[:5] in prefixes for t in terms) \
+                and not any(word.lower() in long.split() for _, long in abbreviated):
             missing.append(word)
     return missing
 

@@ -104,6 +104,21 @@ def test_key_words_are_the_names_a_passage_must_hold():
         == ["Mexico", "2006"]
 
 
+def test_a_name_spelled_out_is_found_by_its_acronym():
+    from types import SimpleNamespace
+
+    from qa.read import _missing_terms
+    from qa.terms import content_terms
+
+    passage = frozenset(content_terms("FAO recommends that the 2013 HLD devote attention to food security."))
+    index = SimpleNamespace(acronyms={"HLD": "High-level Dialogue", "FAO": "Food and Agriculture Organization"},
+                            sentences=[SimpleNamespace(passage=0)])
+    retriever = SimpleNamespace(index=index, passage_terms=[passage])
+    hits = [SimpleNamespace(position=0)]
+    assert _missing_terms("What did FAO want the 2013 High-level Dialogue to focus on?", [0], hits, retriever) == []
+    assert _missing_terms("What did FAO want the 2013 Global Forum to focus on?", [0], hits, retriever) == ["Forum"]
+
+
 def test_kind_cues_mark_recommendations_and_explanations():
     from qa.question import fits_kind
 
