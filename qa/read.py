@@ -23,8 +23,9 @@ READ_PASSAGES = 10
 SHORT = 12  # words: a sentence this short needs the next one for context
 MAX_WORDS = 90
 # A support sentence scores at least this share of the best one (from another passage: more).
-FLOOR = {"other": 0.85, "compare": 0.7, "elsewhere": 0.9}
+FLOOR = {"other": 0.85, "elsewhere": 0.9}
 YEAR = re.compile(r"(?:19|20)\d\d")
+_ACRONYM_RUN = re.compile(r"\b[A-Z]{2,}[A-Za-z]*(?:\s+[A-Z]{2,}[A-Za-z]*)*\b")
 _PLURAL_ACRONYM = re.compile(r"(?:[A-Z][a-z]?){2,}s")
 KEY_PASSAGES = 3  # a key word of the question must appear in one of these top passages
 RARE_SHARE = 0.25  # a follow-up's words rarer than this must be in what it is answered from
@@ -69,7 +70,8 @@ class ExtractiveReader:
             missing = [] if on_focus else [w for w in re.findall(r"[\w’'-]+", question.focus)
                                            if focus & set(content_terms(w))]
         best_score, best, _ = scored[0]
-        chosen = _select(question, scored, ix)
+        chosen = _select(question, scored, ix,
+                         _sides(retrieval.query, scored, ix) if question.kind == "compare" else [])
         missing = list(dict.fromkeys(missing + _missing_terms(retrieval.query, chosen, hits, retriever)))
         confidence = 1 / (1 + math.exp(-CONF_SCALE * (best_score - CONF_MID)))
         texts = [ix.sentences[s].text for s in chosen]
@@ -110,34 +112,63 @@ def _coverage(weight: dict[str, float], total: float, have: set[str] | frozenset
     return sum(w for t, w in weight.items() if t in have) / total
 
 
-def _select(question: Question, scored: list[tuple[float, int, int]], ix) -> list[int]:
-    """The best sentence, plus support that a list, explanation or comparison needs. A quoted
-    sentence brings the next one along when that carries it on ("The meeting was chaired
-    by...") or when it is too short to stand alone."""
+def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides: list[set]) -> list[int]:
+    """The best sentence, plus support that a list or explanation needs; for a comparison of
+    named sources, the best sentence of each."""
+    if len(sides) >= 2:
+        chosen: list[int] = []
+        for side in sides:
+            s = next((s for _, s, _ in scored if _source(ix, s) in side and s not in chosen), None)
+            if s is not None:
+                _take(ix, chosen, s)
+        return chosen
     best_score, best, _ = scored[0]
-    compare = question.kind == "compare"
-    floor = FLOOR["compare" if compare else "other"] * best_score
     want = 1 if question.kind == "factoid" else 2
-    chosen: list[int] = []
+    chosen = []
     picked = 0
     for score, s, _ in scored:
-        if picked >= want or score < floor:
+        if picked >= want or score < FLOOR["other"] * best_score:
             break
         if s in chosen or chosen and _words(ix, chosen + [s]) > MAX_WORDS:
             continue
-        if not compare and ix.sentences[s].passage != ix.sentences[best].passage \
-                and score < FLOOR["elsewhere"] * best_score:
+        if ix.sentences[s].passage != ix.sentences[best].passage and score < FLOOR["elsewhere"] * best_score:
             continue  # support from another passage must be nearly as good as the best
-        if compare and _source(ix, s) in {_source(ix, c) for c in chosen}:
-            continue  # a comparison needs a quote from each side: another document or chapter
-        chosen.append(s)
+        _take(ix, chosen, s)
         picked += 1
-        after = s + 1
-        if after < len(ix.sentences) and after not in chosen and ix.sentences[after].passage == ix.sentences[s].passage \
-                and (_CARRIES_ON.match(ix.sentences[after].text) or len(ix.sentences[s].text.split()) < SHORT) \
-                and _words(ix, chosen + [after]) <= MAX_WORDS:
-            chosen.append(after)
-    return chosen if compare else sorted(chosen, key=lambda s: (ix.sentences[s].doc, ix.sentences[s].start))
+    return sorted(chosen, key=lambda s: (ix.sentences[s].doc, ix.sentences[s].start))
+
+
+def _take(ix, chosen: list[int], s: int) -> None:
+    """Quote a sentence, with the next one when that carries it on ("The meeting was chaired
+    by...") or when it is too short to stand alone."""
+    chosen.append(s)
+    after = s + 1
+    if after < len(ix.sentences) and after not in chosen and ix.sentences[after].passage == ix.sentences[s].passage \
+            and (_CARRIES_ON.match(ix.sentences[after].text) or len(ix.sentences[s].text.split()) < SHORT) \
+            and _words(ix, chosen + [after]) <= MAX_WORDS:
+        chosen.append(after)
+
+
+def _sides(query: str, scored: list[tuple[float, int, int]], ix) -> list[set]:
+    """The sources (document, chapter) of each body a comparison names ("UN DESA", "the South
+    Centre note"), among those of the candidate sentences; a name that fits them all is no side."""
+    sources = {_source(ix, s) for _, s, _ in scored}
+    organisations = {d.meta.organisation for d in ix.documents.values() if d.meta.organisation}
+    names = [m.group().split()[-1] for m in _ACRONYM_RUN.finditer(query)]
+    names += [o for o in organisations if o.lower() in query.lower()]
+    sides: list[set] = []
+    for name in dict.fromkeys(names):
+        pattern = re.compile(rf"\b{re.escape(name)}\b", re.I)
+        side = {src for src in sources if pattern.search(_source_name(ix, src))}
+        if side and side != sources and side not in sides:
+            sides.append(side)
+    return sides
+
+
+def _source_name(ix, source: tuple[str, str]) -> str:
+    doc, chapter = source
+    meta = ix.documents[doc].meta
+    return f"{meta.organisation} {meta.title} {chapter} {contract(chapter, ix.acronyms)}"
 
 
 def _words(ix, sentences: list[int]) -> int:

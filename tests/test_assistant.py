@@ -119,6 +119,25 @@ def test_a_name_spelled_out_is_found_by_its_acronym():
     assert _missing_terms("What did FAO want the 2013 Global Forum to focus on?", [0], hits, retriever) == ["Forum"]
 
 
+def test_a_comparison_of_named_sources_quotes_each():
+    from types import SimpleNamespace as NS
+
+    from qa.read import _select, _sides
+
+    docs = {"iom.txt": NS(meta=NS(organisation="IOM", title="Perspectives")),
+            "sc.txt": NS(meta=NS(organisation="South Centre", title="Note"))}
+    ix = NS(documents=docs, acronyms={}, passages=[NS(section="Members"), NS(section="Members")],
+            sentences=[NS(doc="iom.txt", passage=0, start=0, text="IOM has 116 member States, 21 observer States and some 75 observer organisations."),
+                       NS(doc="iom.txt", passage=0, start=90, text="Membership grew over ten years."),
+                       NS(doc="sc.txt", passage=1, start=0, text="IOM has 118 member states.")])
+    scored = [(2.0, 0, 0), (1.9, 1, 0), (1.0, 2, 1)]  # the South Centre's sentence scores far lower
+    question = parse("What do IOM's paper and the South Centre note each say about membership?")
+    sides = _sides(question.text, scored, ix)
+    assert sides == [{("iom.txt", "Members")}, {("sc.txt", "Members")}]
+    assert _select(question, scored, ix, sides) == [0, 2]
+    assert _select(question, scored, ix, []) == [0, 1]  # unnamed sides: the best quotes
+
+
 def test_kind_cues_mark_recommendations_and_explanations():
     from qa.question import fits_kind
 
