@@ -31,7 +31,7 @@ KEY_PASSAGES = 3  # a key word of the question must appear in one of these top p
 RARE_SHARE = 0.25  # a follow-up's words rarer than this must be in what it is answered from
 # A sentence that carries the previous one on: it starts by pointing back to what that one named.
 _CARRIES_ON = re.compile(r"(?:The|This|These|Those|Such|It|Its|They|Their|He|She|His|Her)\b")
-CONF_MID, CONF_SCALE = 1.38, 3.0  # logistic fit of correctness on the best sentence score (dev set)
+CONF_MID, CONF_SCALE = 1.34, 3.0  # logistic fit of correctness on the best sentence score (dev set)
 
 
 @dataclass(frozen=True)
