@@ -84,7 +84,8 @@ class Index:
               factory: str = "auto", progress: bool = False, reuse: "Index | None" = None,
               nprobe: int = 0) -> "Index":
         """Segment, chunk and embed a corpus. Each sentence is encoded once; a passage vector
-        is the mean of its sentence vectors plus a share of its section title's vector.
+        is the mean of its sentences' encodings plus a share of its section title's vector, and
+        a sentence's stored vector is its encoding plus that share of the title's.
 
         Args:
             docs: the documents, in corpus order.

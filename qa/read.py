@@ -69,7 +69,7 @@ class ExtractiveReader:
             scored = on_focus or scored
             missing = [] if on_focus else [w for w in re.findall(r"[\w’'-]+", question.focus)
                                            if focus & set(content_terms(w))]
-        best_score, best, _ = scored[0]
+        best_score = scored[0][0]
         chosen = _select(question, scored, ix,
                          _sides(retrieval.query, scored, ix) if question.kind == "compare" else [])
         missing = list(dict.fromkeys(missing + _missing_terms(retrieval.query, chosen, hits, retriever)))
@@ -127,7 +127,7 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides:
     chosen = []
     picked = 0
     for score, s, _ in scored:
-        if picked >= want or score < FLOOR["other"] * best_score:
+        if picked >= want or chosen and score < FLOOR["other"] * best_score:
             break
         if s in chosen or chosen and _words(ix, chosen + [s]) > MAX_WORDS:
             continue
@@ -151,24 +151,29 @@ def _take(ix, chosen: list[int], s: int) -> None:
 
 def _sides(query: str, scored: list[tuple[float, int, int]], ix) -> list[set]:
     """The sources (document, chapter) of each body a comparison names ("UN DESA", "the South
-    Centre note"), among those of the candidate sentences; a name that fits them all is no side."""
+    Centre note"), among those of the candidate sentences: the chapters titled with the name,
+    else the documents it wrote. A name that fits every source is no side; a source is on the
+    side of the first name that fits it."""
     sources = {_source(ix, s) for _, s, _ in scored}
+    chapters = {src: f"{src[1]} {contract(src[1], ix.acronyms)}" for src in sources}
+    writers = {src: f"{ix.documents[src[0]].meta.organisation} {ix.documents[src[0]].meta.title}" for src in sources}
     organisations = {d.meta.organisation for d in ix.documents.values() if d.meta.organisation}
     names = [m.group().split()[-1] for m in _ACRONYM_RUN.finditer(query)]
-    names += [o for o in organisations if o.lower() in query.lower()]
+    names += [o for o in organisations if _named(o, query)]
     sides: list[set] = []
+    taken: set = set()
     for name in dict.fromkeys(names):
-        pattern = re.compile(rf"\b{re.escape(name)}\b", re.I)
-        side = {src for src in sources if pattern.search(_source_name(ix, src))}
-        if side and side != sources and side not in sides:
-            sides.append(side)
+        side = {src for src in sources if _named(name, chapters[src])} \
+            or {src for src in sources if _named(name, writers[src])}
+        if side and side != sources and side - taken:
+            sides.append(side - taken)
+            taken |= side
     return sides
 
 
-def _source_name(ix, source: tuple[str, str]) -> str:
-    doc, chapter = source
-    meta = ix.documents[doc].meta
-    return f"{meta.organisation} {meta.title} {chapter} {contract(chapter, ix.acronyms)}"
+def _named(name: str, text: str) -> bool:
+    """True when ``text`` holds ``name`` as a whole word or words."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.I) is not None
 
 
 def _words(ix, sentences: list[int]) -> int:
@@ -189,7 +194,7 @@ def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever) ->
     have = near.union(*(retriever.passage_terms[h.position] for h in hits[:KEY_PASSAGES]))
     prefixes = {t[:5] for t in have}
     # A name the question spells out may be abbreviated in the passages ("High-level Dialogue", HLD).
-    abbreviated = [(acr, ix.acronyms[acr].lower()) for acr in contract(query, ix.acronyms).split()
+    abbreviated = [ix.acronyms[acr].lower() for acr in contract(query, ix.acronyms).split()
                    if any(t in have for t in content_terms(acr))]
     missing = []
     for word in key_words(query, ix.acronyms):
@@ -198,7 +203,7 @@ def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever) ->
             if word not in near:
                 missing.append(word)
         elif terms and not any(t in have or t[:5] in prefixes for t in terms) \
-                and not any(word.lower() in long.split() for _, long in abbreviated):
+                and not any(word.lower() in long.split() for long in abbreviated):
             missing.append(word)
     return missing
 

@@ -119,6 +119,21 @@ def test_a_name_spelled_out_is_found_by_its_acronym():
     assert _missing_terms("What did FAO want the 2013 Global Forum to focus on?", [0], hits, retriever) == ["Forum"]
 
 
+def test_a_quoted_sentence_brings_the_one_that_carries_it_on():
+    from types import SimpleNamespace as NS
+
+    from qa.read import _take
+
+    long = "A General Assembly panel on migration and human rights was held in New York in July 2006."
+    ix = NS(sentences=[NS(passage=0, text=long), NS(passage=0, text="The meeting was chaired by Mr. Hachani."),
+                       NS(passage=0, text=long), NS(passage=0, text="Remittances grew in 2006."),
+                       NS(passage=0, text=long), NS(passage=1, text="The next passage starts here.")])
+    for first, expected in [(0, [0, 1]), (2, [2]), (4, [4])]:
+        chosen: list[int] = []
+        _take(ix, chosen, first)
+        assert chosen == expected
+
+
 def test_a_comparison_of_named_sources_quotes_each():
     from types import SimpleNamespace as NS
 
