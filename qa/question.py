@@ -21,15 +21,25 @@ PATTERNS = {
     COUNT: re.compile(r"\b(?:\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?|one|two|three|four|five|six|"
                       r"seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen|"
                       r"\w+fold)\b(?!\s?%)"),
-    PERSON: re.compile(r"\b(?:Mr|Ms|Mrs|Dr|H\.E)\.?\s[A-Z]|\b[A-Z][a-zé]+\s(?:[A-Z]\.\s)?[A-Z][a-zé]+\b"),
+    PERSON: re.compile(r"\b(?:Mr|Ms|Mrs|Dr|H\.E)\.?\s[A-Z]|\b[A-Z][a-zà-ÿ]+\s(?:[A-Z]\.\s)?[A-Z][a-zà-ÿ]+\b"),
 }
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 # Wording that marks a sentence as the kind of statement a question kind asks for.
 KIND_CUES = {
     "recommendation": re.compile(r"\b(?:should|must|recommend\w*|advocat\w*|calls? (?:on|for|upon)|called (?:on|for|upon)"
                                  r"|urge\w*|propos\w*|suggest\w*|needs? to|encourag\w*|at a minimum)\b", re.I),
+    "list": re.compile(r":\s*[^:]+,[^,]+,|(?:[^,;]+[,;]){3}"),
     "explain": re.compile(r"\b(?:because|due to|since|as a result|therefore|thus|reasons?|leads? to|caus\w*"
                           r"|depends? (?:in part )?on|owing to|so that|given that)\b", re.I),
+}
+
+# Wording that asks for each answer type, in order of precedence ("how much ... percentage").
+_ASKS = {
+    PERCENT: re.compile(r"\b(percentage|per ?cent|what share|what proportion|%)"),
+    MONEY: re.compile(r"\bhow much\b|\bbudget\b|\bcost\b|\bfund(?:s|ing)?\b.*\bhow\b"),
+    COUNT: re.compile(r"\bhow many\b|\bnumber of\b"),
+    DATE: re.compile(r"^when\b|\band when\b|\bwhat year\b|\bsince when\b|\bwhich year\b|\bwhat date\b"),
+    PERSON: re.compile(r"^who\b|\band who\b|\bwho (?:chaired|is|was|led|heads)\b"),
 }
 
 _FOLLOW_UP = re.compile(r"^(and|what about|how about|and what|what of|same for|also|then)\b|"
@@ -42,7 +52,8 @@ class Question:
 
     text: str
     kind: str  # factoid, list, explain, recommendation, compare
-    expects: str  # one of the answer types above
+    expects: str  # the answer type of the key value: one of the types above
+    wants: tuple[str, ...] = ()  # every answer type asked for ("who is it, and since when?")
     focus: str = ""  # a follow-up's own words, when ``text`` joins it to the previous question
 
 
@@ -69,31 +80,20 @@ def check_question(text: object, max_chars: int) -> str:
 def parse(text: str) -> Question:
     """Classify a question by its wording (rules, no model)."""
     q = text.lower()
-    if re.search(r"\b(differ|difference|distinguish|compare|compared|versus|vs\.?|each say|"
+    if re.search(r"\b(differ|different|difference|distinguish|the same|compare|compared|versus|vs\.?|each say|"
                  r"each propose|both)\b", q) or re.search(r"\beach\b", q) and " and " in q:
         kind = "compare"
     elif re.search(r"\b(recommend\w*|propos\w*|suggest\w*|should|call(?:ed)? (?:on|for)|want\w*|urge\w*)\b", q):
         kind = "recommendation"
     elif re.search(r"^(why|how does|how do|how can|how is|how are|what (?:does|is) .*mean)|\bwhy\b|\bexplain", q):
         kind = "explain"
-    elif re.search(r"^(which|what) (?:\w+ ){0,3}(countries|agencies|actors|themes|areas|kinds|types|"
+    elif re.search(r"(?:^|[.?!] )(which|what) (?:\w+ ){0,3}(countries|agencies|actors|themes|areas|kinds|types|"
                    r"factors|organi[sz]ations|conventions|categories|measures)|\blist\b|stand for", q):
         kind = "list"
     else:
         kind = "factoid"
-    if re.search(r"\b(percentage|per ?cent|what share|what proportion|%)\b", q):
-        expects = PERCENT
-    elif re.search(r"\bhow much\b|\bbudget\b|\bcost\b|\bfund(?:s|ing)?\b.*\bhow\b", q):
-        expects = MONEY
-    elif re.search(r"\bhow many\b|\bnumber of\b", q):
-        expects = COUNT
-    elif re.search(r"^when\b|\bwhat year\b|\bsince when\b|\bwhich year\b|\bwhat date\b", q):
-        expects = DATE
-    elif re.search(r"^who\b|\bwho (?:chaired|is|was|led|heads)\b", q):
-        expects = PERSON
-    else:
-        expects = NONE
-    return Question(text, kind, expects)
+    wants = tuple(kind_ for kind_, cue in _ASKS.items() if cue.search(q))
+    return Question(text, kind, wants[0] if wants else NONE, wants=wants)
 
 
 def fits_kind(kind: str, sentence: str) -> bool:

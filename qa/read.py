@@ -21,12 +21,13 @@ from .terms import STOP, content_terms
 W_COVER, W_PASSAGE, W_RANK, W_TYPE, W_KIND = 0.6, 0.25, 0.1, 0.15, 0.05
 READ_PASSAGES = 10
 SHORT = 12  # words: a sentence this short needs the next one for context
-MAX_WORDS = 90
+MAX_WORDS = 100
 # A support sentence scores at least this share of the best one (from another passage: more).
 FLOOR = {"other": 0.85, "elsewhere": 0.9}
 YEAR = re.compile(r"(?:19|20)\d\d")
 _ACRONYM_RUN = re.compile(r"\b[A-Z]{2,}[A-Za-z]*(?:\s+[A-Z]{2,}[A-Za-z]*)*\b")
 _PLURAL_ACRONYM = re.compile(r"(?:[A-Z][a-z]?){2,}s")
+_TWO_PART = re.compile(r"\band (?:when|how|who|what|where|which|since|why)\b|\?.+\?", re.I)
 KEY_PASSAGES = 3  # a key word of the question must appear in one of these top passages
 RARE_SHARE = 0.25  # a follow-up's words rarer than this must be in what it is answered from
 # A sentence that carries the previous one on: it starts by pointing back to what that one named.
@@ -100,12 +101,19 @@ def _score(question: Question, query: str, vector, hits, retriever: Retriever) -
         for offset, s in enumerate(rows):
             sentence = ix.sentences[s]
             cover = _coverage(weight, total, set(content_terms(sentence.text)))
-            typed = W_TYPE if question.expects == NONE or matches(question.expects, sentence.text) else -W_TYPE
+            typed = W_TYPE * _typed(question, sentence.text)
             typed += W_KIND * fits_kind(question.kind, sentence.text)
             scored.append((float(sims[offset]) + W_COVER * cover + W_PASSAGE * p_cover
                            + W_RANK / (1 + rank) + typed, s, rank))
     scored.sort(reverse=True)
     return scored
+
+
+def _typed(question: Question, text: str) -> float:
+    """From -1 (holds none of the values asked for) to 1 (all of them, or none was asked)."""
+    if not question.wants:
+        return 1.0
+    return 2 * sum(matches(want, text) for want in question.wants) / len(question.wants) - 1
 
 
 def _coverage(weight: dict[str, float], total: float, have: set[str] | frozenset[str]) -> float:
@@ -123,7 +131,7 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides:
                 _take(ix, chosen, s)
         return chosen
     best_score, best, _ = scored[0]
-    want = 1 if question.kind == "factoid" else 2
+    want = 1 if question.kind == "factoid" and not _TWO_PART.search(question.text) else 2
     chosen = []
     picked = 0
     for score, s, _ in scored:
@@ -135,6 +143,12 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides:
             continue  # support from another passage must be nearly as good as the best
         _take(ix, chosen, s)
         picked += 1
+    if question.expects != NONE and not any(matches(question.expects, ix.sentences[s].text) for s in chosen):
+        # the value asked for may be in another sentence of the best passage ("The budget is...")
+        typed = next((s for _, s, _ in scored if ix.sentences[s].passage == ix.sentences[best].passage
+                      and s not in chosen and matches(question.expects, ix.sentences[s].text)), None)
+        if typed is not None and _words(ix, chosen + [typed]) <= MAX_WORDS:
+            _take(ix, chosen, typed)
     return sorted(chosen, key=lambda s: (ix.sentences[s].doc, ix.sentences[s].start))
 
 

@@ -2,7 +2,7 @@ import pytest
 
 from qa.assistant import Assistant
 from qa.errors import QAError, QuestionError
-from qa.question import COUNT, DATE, MONEY, PERCENT, is_follow_up, matches, parse, short_answer
+from qa.question import COUNT, DATE, MONEY, PERCENT, PERSON, is_follow_up, matches, parse, short_answer
 
 
 def test_question_types_and_expected_values():
@@ -13,6 +13,12 @@ def test_question_types_and_expected_values():
     assert parse("What did UN DESA and UNFPA each propose?").kind == "compare"
     assert parse("Which countries are the case studies?").kind == "list"
     assert parse("Why do the poorest not emigrate?").kind == "explain"
+    assert parse("Who is the Special Rapporteur, and since when?").wants == (DATE, PERSON)
+    assert parse("What is the JMDI budget, and who pays?").wants == (MONEY, PERSON)
+    assert parse("Why do the poorest not emigrate?").wants == ()
+    # the question after a preamble, and a list that two sources give differently
+    assert parse("UNICEF added survey modules. What four areas do they measure?").kind == "list"
+    assert parse("Which countries piloted it? IOM and UNDP don't give the same list.").kind == "compare"
 
 
 def test_short_answer_rules():
@@ -153,10 +159,41 @@ def test_a_comparison_of_named_sources_quotes_each():
     assert _select(question, scored, ix, []) == [0, 1]  # unnamed sides: the best quotes
 
 
+def test_a_typed_question_takes_the_value_from_the_best_passage():
+    from types import SimpleNamespace as NS
+
+    from qa.read import _select
+
+    ix = NS(sentences=[NS(doc="a", passage=0, start=0, text="JMDI entered its second phase in December 2012, "
+                          "focusing on local authorities as partners of civil society in migration and development."),
+                       NS(doc="a", passage=0, start=120, text="Programme activities are funded over three years, "
+                          "with a total budget of USD 9.5 million."),
+                       NS(doc="b", passage=1, start=0, text="Remittances reached USD 325 billion.")])
+    scored = [(2.0, 0, 0), (1.0, 2, 1), (0.9, 1, 0)]  # the budget sentence scores lowest
+    assert _select(parse("What is the budget of the JMDI's second phase?"), scored, ix, []) == [0, 1]
+    assert _select(parse("When did the JMDI's second phase start?"), scored, ix, []) == [0]
+
+
+def test_a_question_in_two_parts_gets_two_quotes():
+    from types import SimpleNamespace as NS
+
+    from qa.read import _select
+
+    long = "In November 2005 the Director General gathered a group of chief executives as a Business Advisory Board."
+    ix = NS(sentences=[NS(doc="a", passage=0, start=0, text=long),
+                       NS(doc="a", passage=1, start=200, text=long.replace("November 2005", "2006"))])
+    scored = [(2.0, 0, 0), (1.95, 1, 1)]
+    assert _select(parse("When was the Business Advisory Board set up?"), scored, ix, []) == [0]
+    assert _select(parse("When was the Business Advisory Board set up, and how often does it meet?"),
+                   scored, ix, []) == [0, 1]
+
+
 def test_kind_cues_mark_recommendations_and_explanations():
     from qa.question import fits_kind
 
     assert fits_kind("recommendation", "IOM advocates for States to offer residence permits.")
     assert not fits_kind("recommendation", "IOM provides shelters.")
     assert fits_kind("explain", "Few emigrate because migration requires money.")
+    assert fits_kind("list", "IOM's work falls into six categories: movements, returns, health and counter-trafficking.")
+    assert not fits_kind("list", "IOM works on migration and development.")
     assert fits_kind("factoid", "Anything at all.")
