@@ -32,6 +32,8 @@ KEY_PASSAGES = 3  # a key word of the question must appear in one of these top p
 RARE_SHARE = 0.25  # a follow-up's words rarer than this must be in what it is answered from
 # A sentence that carries the previous one on: it starts by pointing back to what that one named.
 _CARRIES_ON = re.compile(r"(?:The|This|These|Those|Such|It|Its|They|Their|He|She|His|Her)\b")
+# A sentence that concludes from the previous one, which holds the reason.
+_CONCLUDES = re.compile(r"(?:Therefore|Thus|Hence|Consequently|As a result|For this reason|This is why)\b")
 CONF_MID, CONF_SCALE = 1.34, 3.0  # logistic fit of correctness on the best sentence score (dev set)
 
 
@@ -153,8 +155,13 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides:
 
 
 def _take(ix, chosen: list[int], s: int) -> None:
-    """Quote a sentence, with the next one when that carries it on ("The meeting was chaired
-    by...") or when it is too short to stand alone."""
+    """Quote a sentence, with the one before when it draws a conclusion from that ("Therefore
+    it is often not the poorest that migrate"), and with the next one when that carries it on
+    ("The meeting was chaired by...") or when it is too short to stand alone."""
+    before = s - 1
+    if _CONCLUDES.match(ix.sentences[s].text) and before >= 0 and before not in chosen \
+            and ix.sentences[before].passage == ix.sentences[s].passage and _words(ix, chosen + [before, s]) <= MAX_WORDS:
+        chosen.append(before)
     chosen.append(s)
     after = s + 1
     if after < len(ix.sentences) and after not in chosen and ix.sentences[after].passage == ix.sentences[s].passage \

@@ -138,6 +138,11 @@ def test_a_quoted_sentence_brings_the_one_that_carries_it_on():
         chosen: list[int] = []
         _take(ix, chosen, first)
         assert chosen == expected
+    reason = "Migrants need a certain income threshold to afford international travel, money and networks."
+    ix = NS(sentences=[NS(passage=0, text=reason), NS(passage=0, text="Therefore it is often not the poorest that migrate.")])
+    chosen = []
+    _take(ix, chosen, 1)
+    assert chosen == [0, 1]  # a conclusion comes with its reason
 
 
 def test_a_comparison_of_named_sources_quotes_each():
