@@ -21,8 +21,10 @@ PATTERNS = {
     COUNT: re.compile(r"\b(?:\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?|one|two|three|four|five|six|"
                       r"seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen|"
                       r"\w+fold)\b(?!\s?%)"),
-    PERSON: re.compile(r"\b(?:Mr|Ms|Mrs|Dr|H\.E)\.?\s[A-Z]|\b[A-Z][a-zà-ÿ]+\s(?:[A-Z]\.\s)?[A-Z][a-zà-ÿ]+\b"),
+    PERSON: re.compile(r"\b(?:Mr|Ms|Mrs|Dr|H\.E)\.?(?:\s(?:Mr|Ms|Mrs|Dr)\.?)?(?:\s[A-Z][\w-]+)+"
+                       r"|\b[A-Z][a-zà-ÿ]+\s(?:[A-Z]\.\s)?[A-Z][a-zà-ÿ]+\b"),
 }
+_HONORIFIC = re.compile(r"(?:Mr|Ms|Mrs|Dr|H\.E)\b")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 # Wording that marks a sentence as the kind of statement a question kind asks for.
 KIND_CUES = {
@@ -39,7 +41,7 @@ _ASKS = {
     MONEY: re.compile(r"\bhow much\b|\bbudget\b|\bcost\b|\bfund(?:s|ing)?\b.*\bhow\b"),
     COUNT: re.compile(r"\bhow many\b|\bnumber of\b"),
     DATE: re.compile(r"^when\b|\band when\b|\bwhat year\b|\bsince when\b|\bwhich year\b|\bwhat date\b"),
-    PERSON: re.compile(r"^who\b|\band who\b|\bwho (?:chaired|is|was|led|heads)\b"),
+    PERSON: re.compile(r"^who\b(?! (?:does|do|did|should|would|could|can|will)\b)|\band who\b|\bwho (?:chaired|is|was|led|heads)\b"),
 }
 
 _FOLLOW_UP = re.compile(r"^(and|what about|how about|and what|what of|same for|also|then)\b|"
@@ -103,30 +105,38 @@ def fits_kind(kind: str, sentence: str) -> bool:
     return cue is None or bool(cue.search(sentence))
 
 
-def matches(expects: str, sentence: str) -> bool:
-    """True when a sentence holds the kind of value the question expects."""
+def matches(expects: str, sentence: str, common: frozenset[str] = frozenset()) -> bool:
+    """True when a sentence holds the kind of value the question expects.
+
+    ``common`` holds the words the corpus also writes in lower case: a pair of capitalised
+    words with one of them ("Secretary General") is no person's name.
+    """
     if expects == NONE:
         return True
     if expects == MONEY:
         return bool(PATTERNS[MONEY].search(sentence) or PATTERNS[PERCENT].search(sentence))
-    if expects == COUNT:
-        return any(not _YEAR.match(m.group().replace(",", "")) for m in PATTERNS[COUNT].finditer(sentence))
-    return bool(PATTERNS[expects].search(sentence))
+    return bool(_values(expects, sentence, common))
 
 
-def short_answer(expects: str, sentence: str, question: str) -> str:
+def short_answer(expects: str, sentence: str, question: str, common: frozenset[str] = frozenset()) -> str:
     """The value the question asks for, taken verbatim from the sentence ("" if none)."""
     if expects == NONE:
         return ""
-    pattern = PATTERNS[MONEY if expects == MONEY else expects]
-    found = [m.group().strip(" ,.") for m in pattern.finditer(sentence)]
+    found = _values(expects, sentence, common)
     if expects == MONEY and not found:
-        found = [m.group() for m in PATTERNS[PERCENT].finditer(sentence)]
-    if expects == COUNT:
-        found = [f for f in found if not _YEAR.match(f.replace(",", ""))]
+        found = _values(PERCENT, sentence, common)
     asked = question.lower()
     found = [f for f in found if f.lower() not in asked]  # a value already in the question is not the answer
     return found[0] if found else ""
+
+
+def _values(expects: str, sentence: str, common: frozenset[str]) -> list[str]:
+    found = [m.group().strip(" ,.") for m in PATTERNS[expects].finditer(sentence)]
+    if expects == COUNT:
+        return [f for f in found if not _YEAR.match(f.replace(",", ""))]
+    if expects == PERSON:
+        return [f for f in found if _HONORIFIC.match(f) or not any(w.lower() in common for w in f.split())]
+    return found
 
 
 def is_follow_up(text: str) -> bool:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .acronyms import contract
-from .question import NONE, Question, fits_kind, matches, short_answer
+from .question import NONE, PERSON, Question, fits_kind, matches, short_answer
 from .retrieve import Retrieval, Retriever
 from .terms import STOP, content_terms
 
@@ -74,15 +74,17 @@ class ExtractiveReader:
                                            if focus & set(content_terms(w))]
         best_score = scored[0][0]
         chosen = _select(question, scored, ix,
-                         _sides(retrieval.query, scored, ix) if question.kind == "compare" else [])
+                         _sides(retrieval.query, scored, ix) if question.kind == "compare" else [],
+                         retriever.common_words)
         missing = list(dict.fromkeys(missing + _missing_terms(retrieval.query, chosen, hits, retriever)))
         confidence = 1 / (1 + math.exp(-CONF_SCALE * (best_score - CONF_MID)))
         texts = [ix.sentences[s].text for s in chosen]
-        value = next((v for v in (short_answer(question.expects, t, retrieval.query) for t in texts) if v), "")
+        value = next((v for v in (short_answer(question.expects, t, retrieval.query, retriever.common_words)
+                                  for t in texts) if v), "")
         reason = ""
         if missing:
             reason = _missing_reason(missing, texts)
-        elif question.expects != NONE and not value:
+        elif question.expects not in (NONE, PERSON) and not value:  # "who" may be answered by a body
             reason = (f"The closest passages do not give the {question.expects} asked for; "
                       "the nearest one is quoted below.")
         if reason:
@@ -103,7 +105,7 @@ def _score(question: Question, query: str, vector, hits, retriever: Retriever) -
         for offset, s in enumerate(rows):
             sentence = ix.sentences[s]
             cover = _coverage(weight, total, set(content_terms(sentence.text)))
-            typed = W_TYPE * _typed(question, sentence.text)
+            typed = W_TYPE * _typed(question, sentence.text, retriever.common_words)
             typed += W_KIND * fits_kind(question.kind, sentence.text)
             scored.append((float(sims[offset]) + W_COVER * cover + W_PASSAGE * p_cover
                            + W_RANK / (1 + rank) + typed, s, rank))
@@ -111,18 +113,19 @@ def _score(question: Question, query: str, vector, hits, retriever: Retriever) -
     return scored
 
 
-def _typed(question: Question, text: str) -> float:
+def _typed(question: Question, text: str, common: frozenset[str]) -> float:
     """From -1 (holds none of the values asked for) to 1 (all of them, or none was asked)."""
     if not question.wants:
         return 1.0
-    return 2 * sum(matches(want, text) for want in question.wants) / len(question.wants) - 1
+    return 2 * sum(matches(want, text, common) for want in question.wants) / len(question.wants) - 1
 
 
 def _coverage(weight: dict[str, float], total: float, have: set[str] | frozenset[str]) -> float:
     return sum(w for t, w in weight.items() if t in have) / total
 
 
-def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides: list[set]) -> list[int]:
+def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides: list[set],
+            common: frozenset[str] = frozenset()) -> list[int]:
     """The best sentence, plus support that a list or explanation needs; for a comparison of
     named sources, the best sentence of each."""
     if len(sides) >= 2:
@@ -145,10 +148,10 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides:
             continue  # support from another passage must be nearly as good as the best
         _take(ix, chosen, s)
         picked += 1
-    if question.expects != NONE and not any(matches(question.expects, ix.sentences[s].text) for s in chosen):
+    if question.expects != NONE and not any(matches(question.expects, ix.sentences[s].text, common) for s in chosen):
         # the value asked for may be in another sentence of the best passage ("The budget is...")
         typed = next((s for _, s, _ in scored if ix.sentences[s].passage == ix.sentences[best].passage
-                      and s not in chosen and matches(question.expects, ix.sentences[s].text)), None)
+                      and s not in chosen and matches(question.expects, ix.sentences[s].text, common)), None)
         if typed is not None and _words(ix, chosen + [typed]) <= MAX_WORDS:
             _take(ix, chosen, typed)
     return sorted(chosen, key=lambda s: (ix.sentences[s].doc, ix.sentences[s].start))

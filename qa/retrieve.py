@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 import sys
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from .types import Hit
 WEIGHTS = {"dense": 1.0, "sentence": 1.0, "lexical": 1.0}
 MODES = ("hybrid", "dense", "lexical")
 RERANK_POOL = 50
+_LOWER_WORD = re.compile(r"\b[a-zà-ÿ]+\b")
 # Reranking weights: a listwise logistic fit on the dev set (leave-one-question-out hit@1
 # 0.692 -> 0.731 with the lexical rank added; hit@10 unchanged).
 RERANK = {"sentence": 1.0, "passage": 0.97, "coverage": 0.65, "lexical_rank": 0.12}
@@ -64,6 +66,8 @@ class Retriever:
         meta = {name: frozenset(content_terms(f"{d.meta.title} {d.meta.organisation}"))
                 for name, d in self.index.documents.items()}
         self.passage_terms = [t | meta[p.doc] for t, p in zip(terms, self.index.passages)]
+        # Words the corpus also writes in lower case: capitalised, they are no one's name.
+        self.common_words = frozenset(w for d in self.index.documents.values() for w in _LOWER_WORD.findall(d.text))
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         """The ``k`` best passages for a query, best first."""

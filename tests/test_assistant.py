@@ -31,6 +31,16 @@ def test_short_answer_rules():
     assert short_answer(DATE, "It met in 2005 and 2006.", "What happened after 2005?") == "2006"
 
 
+def test_a_person_is_named_by_an_honorific_or_words_the_corpus_never_writes_in_lower_case():
+    common = frozenset({"secretary", "general", "assembly", "civil", "society"})
+    assert short_answer(PERSON, "The panel was chaired by H.E. Mr. Ali Hachani of Tunisia.", "Who?", common) \
+        == "H.E. Mr. Ali Hachani"
+    assert short_answer(PERSON, "The current mandate holder, François Crépeau, took office.", "Who?", common) \
+        == "François Crépeau"
+    assert not matches(PERSON, "As the UN Secretary General said, Civil Society met.", common)
+    assert parse("Who does IOM think should pay for training?").wants == ()  # actors, not a person
+
+
 def test_follow_up_detection():
     assert is_follow_up("and what about women migrants?")
     assert not is_follow_up("What does IOM recommend for trafficking victims who cannot return?")
