@@ -13,8 +13,8 @@ COUNT, MONEY, PERCENT, DATE, PERSON, NONE = "count", "money", "percent", "date",
 
 _NUMBER = r"\d[\d,.]*"
 PATTERNS = {
-    MONEY: re.compile(rf"(?:(?:US\s?\$|USD|EUR|€|\$|£|CHF)\s?{_NUMBER}(?:\s?(?:million|billion|bn|m)\b)?"
-                      rf"|{_NUMBER}\s?(?:million|billion)?\s?(?:US dollars|dollars|euros|USD|EUR)\b)"),
+    MONEY: re.compile(rf"(?:(?:US\s?\$|USD|EUR|Euros?|€|\$|£|CHF)\s?{_NUMBER}(?:\s?(?:million|billion|bn|m)\b)?"
+                      rf"|{_NUMBER}\s?(?:million|billion)?\s?(?:US dollars|dollars|[Ee]uros?|pounds|francs|USD|EUR)\b)"),
     PERCENT: re.compile(rf"{_NUMBER}\s?(?:%|per\s?cent|percent)"),
     DATE: re.compile(r"\b(?:(?:\d{1,2}\s)?(?:January|February|March|April|May|June|July|August|September|"
                      r"October|November|December)\s)?(?:1[89]\d\d|20\d\d)\b"),
