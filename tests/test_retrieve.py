@@ -45,6 +45,15 @@ def test_british_and_american_spellings_share_stems():
     assert stem_words(british) == stem_words(american)
 
 
+def test_an_acronym_spelled_like_a_stop_word_is_a_term():
+    from qa.terms import content_terms
+
+    assert content_terms("When was the WHO code adopted?") == content_terms("the WHO code adopted")
+    assert "code" in content_terms("the WHO code") and len(content_terms("the WHO code")) == 2
+    assert content_terms("who adopted the code") == ["adopt", "code"]
+    assert content_terms("WHO WE ARE") == []  # a heading in capitals is not a run of acronyms
+
+
 def test_langchain_adapter(tiny_settings):
     pytest.importorskip("langchain_core")
     from qa.langchain import QARetriever
