@@ -34,7 +34,7 @@ RARE_SHARE = 0.25  # a follow-up's words rarer than this must be in what it is a
 _CARRIES_ON = re.compile(r"(?:The|This|These|Those|Such|It|Its|They|Their|He|She|His|Her)\b")
 # A sentence that concludes from the previous one, which holds the reason.
 _CONCLUDES = re.compile(r"(?:Therefore|Thus|Hence|Consequently|As a result|For this reason|This is why)\b")
-CONF_MID, CONF_SCALE = 1.34, 3.0  # logistic fit of correctness on the best sentence score (dev set)
+CONF_MID, CONF_SCALE = 1.2, 4.0  # logistic fit of correctness on the best sentence score (dev set)
 
 
 @dataclass(frozen=True)
