@@ -146,7 +146,7 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides:
             continue
         if ix.sentences[s].passage != ix.sentences[best].passage and score < FLOOR["elsewhere"] * best_score:
             continue  # support from another passage must be nearly as good as the best
-        _take(ix, chosen, s)
+        _take(ix, chosen, s, follow=question.kind == "explain" and not picked)
         picked += 1
     if question.expects != NONE and not any(matches(question.expects, ix.sentences[s].text, common) for s in chosen):
         # the value asked for may be in another sentence of the best passage ("The budget is...")
@@ -157,10 +157,11 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides:
     return sorted(chosen, key=lambda s: (ix.sentences[s].doc, ix.sentences[s].start))
 
 
-def _take(ix, chosen: list[int], s: int) -> None:
+def _take(ix, chosen: list[int], s: int, follow: bool = False) -> None:
     """Quote a sentence, with the one before when it draws a conclusion from that ("Therefore
     it is often not the poorest that migrate"), and with the next one when that carries it on
-    ("The meeting was chaired by...") or when it is too short to stand alone."""
+    ("The meeting was chaired by..."), when it is too short to stand alone, or with ``follow``
+    (the best sentence of an explanation: the reasons follow the claim)."""
     before = s - 1
     if _CONCLUDES.match(ix.sentences[s].text) and before >= 0 and before not in chosen \
             and ix.sentences[before].passage == ix.sentences[s].passage and _words(ix, chosen + [before, s]) <= MAX_WORDS:
@@ -168,7 +169,7 @@ def _take(ix, chosen: list[int], s: int) -> None:
     chosen.append(s)
     after = s + 1
     if after < len(ix.sentences) and after not in chosen and ix.sentences[after].passage == ix.sentences[s].passage \
-            and (_CARRIES_ON.match(ix.sentences[after].text) or len(ix.sentences[s].text.split()) < SHORT) \
+            and (follow or _CARRIES_ON.match(ix.sentences[after].text) or len(ix.sentences[s].text.split()) < SHORT) \
             and _words(ix, chosen + [after]) <= MAX_WORDS:
         chosen.append(after)
 

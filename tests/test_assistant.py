@@ -155,6 +155,9 @@ def test_a_quoted_sentence_brings_the_one_that_carries_it_on():
     chosen = []
     _take(ix, chosen, 1)
     assert chosen == [0, 1]  # a conclusion comes with its reason
+    chosen = []
+    _take(ix, chosen, 0, follow=True)
+    assert chosen == [0, 1]  # an explanation goes on to the next sentence
 
 
 def test_a_comparison_of_named_sources_quotes_each():
