@@ -30,7 +30,7 @@ _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 KIND_CUES = {
     "recommendation": re.compile(r"\b(?:should|must|recommend\w*|advocat\w*|calls? (?:on|for|upon)|called (?:on|for|upon)"
                                  r"|urge\w*|propos\w*|suggest\w*|needs? to|encourag\w*|at a minimum)\b", re.I),
-    "list": re.compile(r":\s*[^:]+,[^,]+,|(?:[^,;]+[,;]){3}"),
+    "list": re.compile(r":[^:.]*,[^,]*,|[,;][^,;]*[,;][^,;]*[,;]"),  # an enumeration
     "explain": re.compile(r"\b(?:because|due to|since|as a result|therefore|thus|reasons?|leads? to|caus\w*"
                           r"|depends? (?:in part )?on|owing to|so that|given that)\b", re.I),
 }

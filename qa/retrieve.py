@@ -15,6 +15,7 @@ from .corpus import load_corpus
 from .embed import get_embedder
 from .errors import IndexLoadError, QAError, QuestionError, StaleIndexError
 from .index import Index, search_text
+from .question import KIND_CUES, parse
 from .terms import Idf, content_terms
 from .settings import Settings
 from .types import Hit
@@ -27,6 +28,12 @@ _LOWER_WORD = re.compile(r"\b[a-zà-ÿ]+\b")
 # Reranking weights: a listwise logistic fit on the dev set (leave-one-question-out hit@1
 # 0.692 -> 0.731 with the lexical rank added; hit@10 unchanged).
 RERANK = {"sentence": 1.0, "passage": 0.97, "coverage": 0.65, "lexical_rank": 0.12}
+# Added to a sentence's similarity when it has the wording the question's kind asks for (a
+# recommendation's "should", an explanation's "because"). Dev set: hit@5 0.846 -> 0.885, hit@10
+# 0.885 -> 0.904, no question lost; the same from 0.08 to 0.12 (leave-one-question-out
+# over 0-0.3: hit@5 0.885, hit@10 0.904). A list's shape is left out: it changes nothing.
+KIND_BONUS = 0.1
+BONUS_KINDS = ("recommendation", "explain")
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,9 @@ class Retriever:
         self.passage_terms = [t | meta[p.doc] for t, p in zip(terms, self.index.passages)]
         # Words the corpus also writes in lower case: capitalised, they are no one's name.
         self.common_words = frozenset(w for d in self.index.documents.values() for w in _LOWER_WORD.findall(d.text))
+        # For each kind in BONUS_KINDS, which sentences have its wording (1.0) or not (0.0).
+        self.kind_fits = {kind: np.array([bool(KIND_CUES[kind].search(s.text)) for s in self.index.sentences],
+                                         dtype=np.float32) for kind in BONUS_KINDS}
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         """The ``k`` best passages for a query, best first."""
@@ -110,9 +120,11 @@ class Retriever:
 
     def _rerank(self, query: str, vector: np.ndarray, pool: list[int],
                 lexical: np.ndarray) -> dict[int, float]:
-        """Score the fused pool on what a reader checks: the best sentence's similarity, the
-        passage's similarity, how much of the query's rare vocabulary it holds, and its BM25 rank."""
+        """Score the fused pool on what a reader checks: the best sentence's similarity (a sentence
+        worded as the question's kind asks gains ``KIND_BONUS``), the passage's similarity, how
+        much of the query's rare vocabulary it holds, and its BM25 rank."""
         ix = self.index
+        fits = self.kind_fits.get(parse(query).kind)
         lexical_rank = {int(pos): rank for rank, pos in enumerate(lexical)}
         terms = self.query_terms(query)
         weight = {t: self.idf(t) for t in terms}
@@ -120,7 +132,10 @@ class Retriever:
         scores = {}
         for pos in pool:
             rows = ix.passage_sentences[pos]
-            best_sentence = float(np.max(ix.sentence_vectors[rows.start:rows.stop] @ vector))
+            sims = ix.sentence_vectors[rows.start:rows.stop] @ vector
+            if fits is not None:
+                sims = sims + KIND_BONUS * fits[rows.start:rows.stop]
+            best_sentence = float(np.max(sims))
             have = self.passage_terms[pos]
             coverage = sum(w for t, w in weight.items() if t in have) / total
             scores[pos] = (RERANK["sentence"] * best_sentence
