@@ -45,6 +45,28 @@ def test_british_and_american_spellings_share_stems():
     assert stem_words(british) == stem_words(american)
 
 
+def test_rerank_favours_the_wording_a_question_kind_asks_for(tiny_settings, monkeypatch):
+    import numpy as np
+
+    import qa.retrieve
+
+    retriever = Retriever(settings=tiny_settings)
+    cued = {retriever.index.sentences[i].passage for i in np.flatnonzero(retriever.kind_fits["recommendation"])}
+    assert cued  # "Victims of trafficking ... should receive temporary residence permits."
+    pool, none = list(range(len(retriever.index.passages))), np.array([], dtype=np.int64)
+
+    def scores(query: str) -> dict[int, float]:
+        return retriever._rerank(query, retriever.embedder.embed([query])[0], pool, none)
+
+    recommendation, factoid = "What should States offer victims of trafficking?", "When do victims get permits?"
+    with_bonus = scores(recommendation), scores(factoid)
+    monkeypatch.setattr(qa.retrieve, "KIND_BONUS", 0.0)
+    without = scores(recommendation), scores(factoid)
+    assert all(with_bonus[0][p] >= without[0][p] for p in pool)
+    assert any(with_bonus[0][p] > without[0][p] for p in cued)
+    assert with_bonus[1] == without[1]  # a factoid asks for no particular wording
+
+
 def test_an_acronym_spelled_like_a_stop_word_is_a_term():
     from qa.terms import content_terms
 
