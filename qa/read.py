@@ -126,8 +126,8 @@ def _coverage(weight: dict[str, float], total: float, have: set[str] | frozenset
 
 def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides: list[set],
             common: frozenset[str] = frozenset()) -> list[int]:
-    """The best sentence, plus support that a list or explanation needs; for a comparison of
-    named sources, the best sentence of each."""
+    """The best sentence, plus support that a list, a recommendation or a two-part question needs;
+    for a comparison of named sources, the best sentence of each."""
     if len(sides) >= 2:
         chosen: list[int] = []
         for side in sides:
@@ -136,7 +136,8 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides:
                 _take(ix, chosen, s)
         return chosen
     best_score, best, _ = scored[0]
-    want = 1 if question.kind == "factoid" and not _TWO_PART.search(question.text) else 2
+    # a factoid needs one quote, an explanation its best sentence and the one after (see _take)
+    want = 1 if question.kind in ("factoid", "explain") and not _TWO_PART.search(question.text) else 2
     chosen = []
     picked = 0
     for score, s, _ in scored:
