@@ -11,9 +11,10 @@ from .errors import QuestionError
 # Expected answer types, checked against candidate sentences.
 COUNT, MONEY, PERCENT, DATE, PERSON, NONE = "count", "money", "percent", "date", "person", "none"
 
-_NUMBER = r"\d[\d,.]*"
+_NUMBER = r"(?<![\d,.])\d[\d,.]*"  # from the start of a number only: linear on long digit runs
+_HONORIFIC = r"(?:Mr|Ms|Mrs|Dr|H\.E)"
 PATTERNS = {
-    MONEY: re.compile(rf"(?:(?:US\s?\$|USD|EUR|Euros?|€|\$|£|CHF)\s?{_NUMBER}(?:\s?(?:million|billion|bn|m)\b)?"
+    MONEY: re.compile(rf"(?:(?:US\s?\$|USD|EUR|Euros?\b|€|\$|£|CHF)\s?{_NUMBER}(?:\s?(?:million|billion|bn|m)\b)?"
                       rf"|{_NUMBER}\s?(?:million|billion)?\s?(?:US dollars|dollars|[Ee]uros?|pounds|francs|USD|EUR)\b)"),
     PERCENT: re.compile(rf"{_NUMBER}\s?(?:%|per\s?cent|percent)"),
     DATE: re.compile(r"\b(?:(?:\d{1,2}\s)?(?:January|February|March|April|May|June|July|August|September|"
@@ -21,28 +22,35 @@ PATTERNS = {
     COUNT: re.compile(r"\b(?:\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?|one|two|three|four|five|six|"
                       r"seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen|"
                       r"\w+fold)\b(?!\s?%)"),
-    PERSON: re.compile(r"\b(?:Mr|Ms|Mrs|Dr|H\.E)\.?(?:\s(?:Mr|Ms|Mrs|Dr)\.?)?(?:\s[A-Z][\w-]+)+"
-                       r"|\b[A-Z][a-zà-ÿ]+\s(?:[A-Z]\.\s)?[A-Z][a-zà-ÿ]+\b"),
+    PERSON: re.compile(rf"\b{_HONORIFIC}\.?(?:\s{_HONORIFIC}\.?)?(?:\s[A-Z][\w-]+)+"
+                       r"|\b[A-Z][a-zß-öø-ÿ]+\s(?:[A-Z]\.\s)?[A-Z][a-zß-öø-ÿ-]+\b"),
 }
-_HONORIFIC = re.compile(r"(?:Mr|Ms|Mrs|Dr|H\.E)\b")
+# Every candidate name, overlapping: "Rapporteur François Crépeau" holds "François Crépeau".
+_NAMES = re.compile(rf"(?=({PATTERNS[PERSON].pattern}))")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 # Wording that marks a sentence as the kind of statement a question kind asks for.
 KIND_CUES = {
     "recommendation": re.compile(r"\b(?:should|must|recommend\w*|advocat\w*|calls? (?:on|for|upon)|called (?:on|for|upon)"
                                  r"|urge\w*|propos\w*|suggest\w*|needs? to|encourag\w*|at a minimum)\b", re.I),
-    "list": re.compile(r":[^:.]*,[^,]*,|[,;][^,;]*[,;][^,;]*[,;]"),  # an enumeration
-    "explain": re.compile(r"\b(?:because|due to|since|as a result|therefore|thus|reasons?|leads? to|caus\w*"
+    "list": re.compile(r":\s[^:.]*,\s[^,]*,\s|[,;]\s[^,;]*[,;]\s[^,;]*[,;]\s"),  # an enumeration
+    # "since" as a reason, not a time ("since the 2006 HLD", "since 2010")
+    "explain": re.compile(r"\b(?:because|due to|since(?!\s+(?:the|then|\d|its|their|early|late|January|February|"
+                          r"March|April|May|June|July|August|September|October|November|December)\b)|as a result|therefore|thus|reasons?|leads? to|caus\w*"
                           r"|depends? (?:in part )?on|owing to|so that|given that)\b", re.I),
 }
 
 # Wording that asks for each answer type, in order of precedence ("how much ... percentage").
 _ASKS = {
-    PERCENT: re.compile(r"\b(percentage|per ?cent|what share|what proportion|%)"),
+    PERCENT: re.compile(r"\b(?:percentage|per ?cent|what share|what proportion)\b|%"),
     MONEY: re.compile(r"\bhow much\b|\bbudget\b|\bcost\b|\bfund(?:s|ing)?\b.*\bhow\b"),
     COUNT: re.compile(r"\bhow many\b|\bnumber of\b"),
-    DATE: re.compile(r"^when\b|\band when\b|\bwhat year\b|\bsince when\b|\bwhich year\b|\bwhat date\b"),
-    PERSON: re.compile(r"^who\b(?! (?:does|do|did|should|would|could|can|will)\b)|\band who\b|\bwho (?:chaired|is|was|led|heads)\b"),
+    DATE: re.compile(r"^when\b(?![^?]*, (?:how|what|which|who)\b)|\band when\b|\bwhat year\b|\bsince when\b|\bwhich year\b|\bwhat date\b"),
+    PERSON: re.compile(r"^who\b|\band who\b|\bwho (?:chaired|is|was|led|heads)\b"),
 }
+
+# A question in two parts ("When was it set up, and how often does it meet?"); "WHO" is no "who".
+_TWO_PART = re.compile(r"\b[Aa]nd (?:when|how|who|what|where|which|since|why)\b|\?.+\?")
+_ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
 
 _FOLLOW_UP = re.compile(r"^(and|what about|how about|and what|what of|same for|also|then)\b|"
                         r"\b(it|they|them|this|that|these|those|its|their)\b", re.I)
@@ -57,6 +65,15 @@ class Question:
     expects: str  # the answer type of the key value: one of the types above
     wants: tuple[str, ...] = ()  # every answer type asked for ("who is it, and since when?")
     focus: str = ""  # a follow-up's own words, when ``text`` joins it to the previous question
+
+    def __post_init__(self) -> None:
+        if self.expects != NONE and self.expects not in self.wants:
+            object.__setattr__(self, "wants", (self.expects, *self.wants))
+
+    @property
+    def two_part(self) -> bool:
+        """True when the question (a follow-up's own words) asks two things at once."""
+        return bool(_TWO_PART.search(self.focus or self.text))
 
 
 def check_question(text: object, max_chars: int) -> str:
@@ -81,8 +98,8 @@ def check_question(text: object, max_chars: int) -> str:
 
 def parse(text: str) -> Question:
     """Classify a question by its wording (rules, no model)."""
-    q = text.lower()
-    if re.search(r"\b(differ|different|difference|distinguish|the same|compare|compared|versus|vs\.?|each say|"
+    q = _ACRONYM.sub(" ", text).lower()  # "WHO" is no "who"
+    if re.search(r"(?:\bnot|n't)\b[^.?]*\bthe same\b", q) or re.search(r"\b(differ|difference|distinguish|compare|compared|versus|vs\.?|each say|"
                  r"each propose|both)\b", q) or re.search(r"\beach\b", q) and " and " in q:
         kind = "compare"
     elif re.search(r"\b(recommend\w*|propos\w*|suggest\w*|should|call(?:ed)? (?:on|for)|want\w*|urge\w*)\b", q):
@@ -135,7 +152,8 @@ def _values(expects: str, sentence: str, common: frozenset[str]) -> list[str]:
     if expects == COUNT:
         return [f for f in found if not _YEAR.match(f.replace(",", ""))]
     if expects == PERSON:
-        return [f for f in found if _HONORIFIC.match(f) or not any(w.lower() in common for w in f.split())]
+        names = [m.group(1).strip(" ,.") for m in _NAMES.finditer(sentence)]
+        return [f for f in names if re.match(_HONORIFIC, f) or not any(w.lower() in common for w in f.split())]
     return found
 
 

@@ -2,8 +2,9 @@
 
 It scores the sentences of the retrieved passages with their precomputed vectors, the share of
 the question's rare vocabulary they hold, the rank of their passage and whether they hold the
-kind of value the question asks for; it quotes the best ones verbatim, and abstains when a key
-term of the question (a year, a name, a rare word) or the value asked for is nowhere in them.
+kinds of value the question asks for; it quotes the best ones verbatim, and abstains when a key
+term of the question (a year, a name, a rare word) or the number, money, percentage or date
+asked for is nowhere in them ("who" may be answered by a body, so a name is not required).
 """
 
 from __future__ import annotations
@@ -21,13 +22,12 @@ from .terms import STOP, content_terms
 W_COVER, W_PASSAGE, W_RANK, W_TYPE, W_KIND = 0.6, 0.25, 0.1, 0.15, 0.05
 READ_PASSAGES = 10
 SHORT = 12  # words: a sentence this short needs the next one for context
-MAX_WORDS = 100
+MAX_WORDS = 100  # a long sentence (about 60 words) and the sentence that carries it on
 # A support sentence scores at least this share of the best one (from another passage: more).
 FLOOR = {"other": 0.85, "elsewhere": 0.9}
 YEAR = re.compile(r"(?:19|20)\d\d")
 _ACRONYM_RUN = re.compile(r"\b[A-Z]{2,}[A-Za-z]*(?:\s+[A-Z]{2,}[A-Za-z]*)*\b")
 _PLURAL_ACRONYM = re.compile(r"(?:[A-Z][a-z]?){2,}s")
-_TWO_PART = re.compile(r"\band (?:when|how|who|what|where|which|since|why)\b|\?.+\?", re.I)
 KEY_PASSAGES = 3  # a key word of the question must appear in one of these top passages
 RARE_SHARE = 0.25  # a follow-up's words rarer than this must be in what it is answered from
 # A sentence that carries the previous one on: it starts by pointing back to what that one named.
@@ -126,8 +126,9 @@ def _coverage(weight: dict[str, float], total: float, have: set[str] | frozenset
 
 def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides: list[set],
             common: frozenset[str] = frozenset()) -> list[int]:
-    """The best sentence, plus support that a list, a recommendation or a two-part question needs;
-    for a comparison of named sources, the best sentence of each."""
+    """The best sentence, plus support that a list, a recommendation or a two-part question needs,
+    plus the sentence of the best passage with the value asked for when none quoted has it; for a
+    comparison of named sources, the best sentence of each."""
     if len(sides) >= 2:
         chosen: list[int] = []
         for side in sides:
@@ -137,7 +138,7 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides:
         return chosen
     best_score, best, _ = scored[0]
     # a factoid needs one quote, an explanation its best sentence and the one after (see _take)
-    want = 1 if question.kind in ("factoid", "explain") and not _TWO_PART.search(question.text) else 2
+    want = 1 if question.kind in ("factoid", "explain") and not question.two_part else 2
     chosen = []
     picked = 0
     for score, s, _ in scored:
@@ -150,9 +151,12 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides:
         _take(ix, chosen, s, follow=question.kind == "explain" and not picked)
         picked += 1
     if question.expects != NONE and not any(matches(question.expects, ix.sentences[s].text, common) for s in chosen):
-        # the value asked for may be in another sentence of the best passage ("The budget is...")
+        # the value asked for may be in another sentence of the best passage that speaks of the
+        # question's subject ("... with a total budget of USD 9.5 million")
+        asked = set(content_terms(question.text))
         typed = next((s for _, s, _ in scored if ix.sentences[s].passage == ix.sentences[best].passage
-                      and s not in chosen and matches(question.expects, ix.sentences[s].text, common)), None)
+                      and s not in chosen and matches(question.expects, ix.sentences[s].text, common)
+                      and asked & set(content_terms(ix.sentences[s].text))), None)
         if typed is not None and _words(ix, chosen + [typed]) <= MAX_WORDS:
             _take(ix, chosen, typed)
     return sorted(chosen, key=lambda s: (ix.sentences[s].doc, ix.sentences[s].start))

@@ -19,14 +19,19 @@ _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:int|org|com|net|pdf)\b\S*")
 
 
-# An acronym spelled like a stop word ("WHO"), not inside a run of capitals ("WHO WE ARE").
-_STOP_ACRONYM = re.compile(r"(?<![A-Z] )\b[A-Z]{2,}\b(?! [A-Z]{2,}\b)")
+# A run of words in capitals: one word alone is an acronym ("WHO"), several a heading ("WHO WE ARE").
+_CAPITALS = re.compile(r"\b[A-Z]+\b(?:\s+[A-Z]+\b)*")
+
+
+def _acronym(run: re.Match) -> str:
+    word = run.group()
+    return f"{word}acronym" if len(word) > 1 and word.lower() in STOP else word
 
 
 def content_terms(text: str) -> list[str]:
     """Lower-cased, stemmed words of ``text`` without stop words (numbers kept whole); an
     acronym spelled like a stop word ("WHO") is kept, as a term of its own."""
-    text = _STOP_ACRONYM.sub(lambda m: f"{m.group()}acronym" if m.group().lower() in STOP else m.group(), text)
+    text = _CAPITALS.sub(_acronym, text)
     text = _URL.sub(" ", text.lower()).replace("%", " percent ")  # web addresses are not content
     words = [w.replace(",", "") for w in _WORD.findall(text)]
     return stem_words([w for w in words if w not in STOP and (len(w) > 1 or w.isdigit())])

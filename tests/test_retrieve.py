@@ -62,7 +62,6 @@ def test_rerank_favours_the_wording_a_question_kind_asks_for(tiny_settings, monk
     with_bonus = scores(recommendation), scores(factoid)
     monkeypatch.setattr(qa.retrieve, "KIND_BONUS", 0.0)
     without = scores(recommendation), scores(factoid)
-    assert all(with_bonus[0][p] >= without[0][p] for p in pool)
     assert any(with_bonus[0][p] > without[0][p] for p in cued)
     assert with_bonus[1] == without[1]  # a factoid asks for no particular wording
 
