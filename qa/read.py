@@ -151,15 +151,21 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides:
         _take(ix, chosen, s, follow=question.kind == "explain" and not picked)
         picked += 1
     if question.expects != NONE and not any(matches(question.expects, ix.sentences[s].text, common) for s in chosen):
-        # the value asked for may be in another sentence of the best passage that speaks of the
-        # question's subject ("... with a total budget of USD 9.5 million")
-        asked = set(content_terms(question.text))
-        typed = next((s for _, s, _ in scored if ix.sentences[s].passage == ix.sentences[best].passage
-                      and s not in chosen and matches(question.expects, ix.sentences[s].text, common)
-                      and asked & set(content_terms(ix.sentences[s].text))), None)
-        if typed is not None and _words(ix, chosen + [typed]) <= MAX_WORDS:
-            _take(ix, chosen, typed)
+        _take_value(question, scored, ix, chosen, common)
     return sorted(chosen, key=lambda s: (ix.sentences[s].doc, ix.sentences[s].start))
+
+
+def _take_value(question: Question, scored: list[tuple[float, int, int]], ix, chosen: list[int],
+                common: frozenset[str]) -> None:
+    """Quote the best sentence of the best passage that holds the value asked for and speaks of
+    the question's subject ("... with a total budget of USD 9.5 million"), if there is one."""
+    best_passage = ix.sentences[scored[0][1]].passage
+    asked = set(content_terms(question.text))
+    typed = next((s for _, s, _ in scored if ix.sentences[s].passage == best_passage and s not in chosen
+                  and matches(question.expects, ix.sentences[s].text, common)
+                  and asked & set(content_terms(ix.sentences[s].text))), None)
+    if typed is not None and _words(ix, chosen + [typed]) <= MAX_WORDS:
+        _take(ix, chosen, typed)
 
 
 def _take(ix, chosen: list[int], s: int, follow: bool = False) -> None:
