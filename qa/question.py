@@ -62,13 +62,13 @@ class Question:
 
     text: str
     kind: str  # factoid, list, explain, recommendation, compare
-    expects: str  # the answer type of the key value: one of the types above
     wants: tuple[str, ...] = ()  # every answer type asked for ("who is it, and since when?")
     focus: str = ""  # a follow-up's own words, when ``text`` joins it to the previous question
 
-    def __post_init__(self) -> None:
-        if self.expects != NONE and self.expects not in self.wants:
-            object.__setattr__(self, "wants", (self.expects, *self.wants))
+    @property
+    def expects(self) -> str:
+        """The answer type of the key value (the first asked for), or NONE."""
+        return self.wants[0] if self.wants else NONE
 
     @property
     def two_part(self) -> bool:
@@ -112,7 +112,7 @@ def parse(text: str) -> Question:
     else:
         kind = "factoid"
     wants = tuple(kind_ for kind_, cue in _ASKS.items() if cue.search(q))
-    return Question(text, kind, wants[0] if wants else NONE, wants=wants)
+    return Question(text, kind, wants)
 
 
 def fits_kind(kind: str, sentence: str) -> bool:
@@ -128,11 +128,7 @@ def matches(expects: str, sentence: str, common: frozenset[str] = frozenset()) -
     ``common`` holds the words the corpus also writes in lower case: a pair of capitalised
     words with one of them ("Secretary General") is no person's name.
     """
-    if expects == NONE:
-        return True
-    if expects == MONEY:
-        return bool(PATTERNS[MONEY].search(sentence) or PATTERNS[PERCENT].search(sentence))
-    return bool(_values(expects, sentence, common))
+    return expects == NONE or bool(_values(expects, sentence, common))
 
 
 def short_answer(expects: str, sentence: str, question: str, common: frozenset[str] = frozenset()) -> str:
@@ -140,15 +136,16 @@ def short_answer(expects: str, sentence: str, question: str, common: frozenset[s
     if expects == NONE:
         return ""
     found = _values(expects, sentence, common)
-    if expects == MONEY and not found:
-        found = _values(PERCENT, sentence, common)
     asked = question.lower()
     found = [f for f in found if f.lower() not in asked]  # a value already in the question is not the answer
     return found[0] if found else ""
 
 
 def _values(expects: str, sentence: str, common: frozenset[str]) -> list[str]:
+    """The values of a type in a sentence, in order; "how much" may be answered by a share."""
     found = [m.group().strip(" ,.") for m in PATTERNS[expects].finditer(sentence)]
+    if expects == MONEY and not found:
+        return _values(PERCENT, sentence, common)
     if expects == COUNT:
         return [f for f in found if not _YEAR.match(f.replace(",", ""))]
     if expects == PERSON:
