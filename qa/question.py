@@ -35,8 +35,9 @@ KIND_CUES = {
     "list": re.compile(r":\s[^:.]*,\s[^,]*,\s|[,;]\s[^,;]*[,;]\s[^,;]*[,;]\s"),  # an enumeration
     # "since" as a reason, not a time ("since the 2006 HLD", "since 2010")
     "explain": re.compile(r"\b(?:because|due to|since(?!\s+(?:the|then|\d|its|their|early|late|January|February|"
-                          r"March|April|May|June|July|August|September|October|November|December)\b)|as a result|therefore|thus|reasons?|leads? to|caus\w*"
-                          r"|depends? (?:in part )?on|owing to|so that|given that)\b", re.I),
+                          r"March|April|May|June|July|August|September|October|November|December)\b)|as a result"
+                          r"|therefore|thus|reasons?|leads? to|caus\w*|depends? (?:in part )?on|owing to|so that"
+                          r"|given that)\b", re.I),
 }
 
 # Wording that asks for each answer type, in order of precedence ("how much ... percentage").
@@ -44,7 +45,8 @@ _ASKS = {
     PERCENT: re.compile(r"\b(?:percentage|per ?cent|what share|what proportion)\b|%"),
     MONEY: re.compile(r"\bhow much\b|\bbudget\b|\bcost\b|\bfund(?:s|ing)?\b.*\bhow\b"),
     COUNT: re.compile(r"\bhow many\b|\bnumber of\b"),
-    DATE: re.compile(r"^when\b(?![^?]*, (?:how|what|which|who)\b)|\band when\b|\bwhat year\b|\bsince when\b|\bwhich year\b|\bwhat date\b"),
+    DATE: re.compile(r"^when\b(?![^?]*, (?:how|what|which|who)\b)|\band when\b|\bwhat year\b|\bsince when\b"
+                     r"|\bwhich year\b|\bwhat date\b"),
     PERSON: re.compile(r"^who\b|\band who\b|\bwho (?:chaired|is|was|led|heads)\b"),
 }
 
@@ -99,8 +101,8 @@ def check_question(text: object, max_chars: int) -> str:
 def parse(text: str) -> Question:
     """Classify a question by its wording (rules, no model)."""
     q = _ACRONYM.sub(" ", text).lower()  # "WHO" is no "who"
-    if re.search(r"(?:\bnot|n't)\b[^.?]*\bthe same\b", q) or re.search(r"\b(differ|difference|distinguish|compare|compared|versus|vs\.?|each say|"
-                 r"each propose|both)\b", q) or re.search(r"\beach\b", q) and " and " in q:
+    if re.search(r"\b(differ|difference|distinguish|compare|compared|versus|vs\.?|each say|each propose|both)\b", q) \
+            or re.search(r"(?:\bnot|n't)\b[^.?]*\bthe same\b", q) or re.search(r"\beach\b", q) and " and " in q:
         kind = "compare"
     elif re.search(r"\b(recommend\w*|propos\w*|suggest\w*|should|call(?:ed)? (?:on|for)|want\w*|urge\w*)\b", q):
         kind = "recommendation"
