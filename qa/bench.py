@@ -116,7 +116,7 @@ def run_bench(settings: Settings, questions: list[str], out_dir: Path | str, pla
         build_s.append(time.perf_counter() - started)
         build_cpu_s.append(time.process_time() - cpu)
     m = index.manifest
-    texts = list(dict.fromkeys(embedding_texts(index.passages, index.sentences)[0]))
+    texts = list(dict.fromkeys(embedding_texts(index.passages, index.sentences, index.acronyms)[0]))
     build, build_cpu = percentiles(build_s), percentiles(build_cpu_s)
     results.update(index_build_s=build, index_build_cpu_s=build_cpu,
                    corpus={"documents": len(docs), "passages": m["passages"], "sentences": m["sentences"],

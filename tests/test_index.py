@@ -141,6 +141,21 @@ def test_update_embeds_only_the_new_document_and_equals_a_rebuild(tiny_corpus):
     _same(removed, Index.build(shrunk, get_embedder("hash")))
 
 
+def test_sentences_are_embedded_with_their_acronyms_spelled_out_and_re_embedded_when_that_changes(tiny_corpus):
+    (tiny_corpus / "gamma.txt").write_text("Gamma Notes\n\nThe GMG meets twice a year in Geneva.\n", encoding="utf-8")
+    old = Index.build(load_corpus(tiny_corpus), get_embedder("hash"))
+    (tiny_corpus / "delta.txt").write_text("Delta Notes\n\nThe Global Migration Group (GMG) was set up "
+                                           "in 2006.\n", encoding="utf-8")
+    grown = load_corpus(tiny_corpus)
+    counting = CountingEmbedder()
+    updated = Index.build(grown, counting, reuse=old)
+    # gamma now reads "GMG" as the Global Migration Group, so it is embedded again; alpha and beta are not
+    assert "The GMG meets twice a year in Geneva. (Global Migration Group)" in counting.texts
+    assert updated.manifest["reused_documents"] == 2
+    assert not any("Remittances" in text for text in counting.texts)
+    _same(updated, Index.build(grown, get_embedder("hash")))
+
+
 def test_reuse_is_ignored_for_another_passage_size(tiny_corpus):
     docs = load_corpus(tiny_corpus)
     old = Index.build(docs, get_embedder("hash"))
