@@ -1,5 +1,6 @@
 import pytest
 
+from qa import read
 from qa.assistant import Assistant
 from qa.errors import QAError, QuestionError
 from qa.question import COUNT, DATE, MONEY, PERCENT, PERSON, is_follow_up, matches, parse, short_answer
@@ -77,6 +78,20 @@ def test_abstains_when_a_key_term_is_absent(tiny_settings):
     answer = Assistant(tiny_settings).ask("How much money did the Philippines receive in 2006?")
     assert answer.abstained and "don't say" in answer.text and answer.reason
     assert answer.confidence < 0.5
+
+
+def test_a_loose_match_below_the_confidence_floor_is_quoted_as_the_nearest_passage_not_as_an_answer(
+        tiny_settings, monkeypatch):
+    assistant = Assistant(tiny_settings)
+    question = "When was the Business Advisory Board convened?"
+    answered = assistant.ask(question)
+    assert not answered.abstained and "November 2005" in answered.short_answer
+    monkeypatch.setattr(read, "ABSTAIN_BELOW", answered.confidence + 0.01)
+    assert not assistant.ask(question).abstained  # the confidence was fitted for the bundled model only
+    monkeypatch.setattr(read, "CALIBRATED_FOR", (tiny_settings.embedder,))
+    loose = assistant.ask(question)
+    assert loose.abstained and "only loosely" in loose.reason and not loose.short_answer
+    assert loose.citations == answered.citations and loose.confidence < answered.confidence
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "x" * 5000, "?!?", "Что такое миграция и развитие?", None])
