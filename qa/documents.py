@@ -9,7 +9,8 @@ A change is all or nothing. Every file is extracted and checked and the new inde
 memory first; only then are the corpus files and manifest written and the index saved (itself
 atomically). If writing or saving fails, the corpus is put back as it was, so nothing already
 indexed is lost. The index is updated incrementally: documents already indexed keep their
-vectors (:meth:`qa.index.Index.build` with ``reuse``), so only the new document is embedded.
+vectors (:meth:`qa.index.Index.build` with ``reuse``), so only the new document is embedded,
+and any document whose acronyms the new one spells out otherwise.
 """
 
 from __future__ import annotations

@@ -96,8 +96,9 @@ class Index:
             progress: show a progress bar while embedding.
             nprobe: the IVF lists a query scans (0: the default).
             reuse: an earlier index; a document it holds with the same text (sha256), built
-                with the same model and passage size, keeps its passages and vectors, so adding
-                or removing a document embeds only what is new. Positions are renumbered.
+                with the same format, model and passage size, keeps its passages and vectors, so
+                adding or removing a document embeds only what is new, plus any document whose
+                acronyms now read otherwise (see :func:`_parts_of`). Positions are renumbered.
         """
         started = time.perf_counter()
         acronyms = find_acronyms([d.text for d in docs])
@@ -336,14 +337,17 @@ class _Part:
 
 
 def _compatible(index: Index | None, model_id: str, passage_chars: int) -> bool:
-    return (index is not None and index.manifest.get("model_id") == model_id
-            and index.manifest.get("passage_chars") == passage_chars)
+    return (index is not None and index.manifest.get("format_version") == FORMAT_VERSION
+            and index.manifest.get("model_id") == model_id and index.manifest.get("passage_chars") == passage_chars)
 
 
 def _parts_of(index: Index, acronyms: dict[str, str]) -> dict[str, _Part]:
-    """An index cut back into its documents' parts, by document sha256; a part whose embedded
-    texts read differently under the new corpus' ``acronyms`` (a new document defines one of
-    its acronyms otherwise) is left out, to be embedded again."""
+    """An index cut back into its documents' parts, by document sha256.
+
+    A part whose embedded texts read otherwise under the new corpus' ``acronyms`` (a document
+    that defines one of its acronyms was added or removed) is left out, to be embedded again
+    whole: the stored vectors cannot be corrected sentence by sentence.
+    """
     spans: dict[str, list[int]] = {}  # a document's passages are consecutive: [first, last + 1)
     for position, passage in enumerate(index.passages):
         spans.setdefault(passage.doc, [position, position])[1] = position + 1
@@ -352,7 +356,7 @@ def _parts_of(index: Index, acronyms: dict[str, str]) -> dict[str, _Part]:
         lo, hi = index.passage_sentences[a].start, index.passage_sentences[b - 1].stop
         part = _Part(index.passages[a:b], [replace(s, passage=s.passage - a) for s in index.sentences[lo:hi]],
                      index.sentence_vectors[lo:hi], index.passage_vectors[a:b])
-        if embedding_texts(part.passages, part.sentences, index.acronyms) == \
+        if index.acronyms == acronyms or embedding_texts(part.passages, part.sentences, index.acronyms) == \
                 embedding_texts(part.passages, part.sentences, acronyms):
             parts[index.documents[name].sha256] = part
     return parts

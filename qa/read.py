@@ -94,8 +94,8 @@ class ExtractiveReader:
             reason = (f"The closest passages do not give the {question.expects} asked for; "
                       "the nearest one is quoted below.")
         elif confidence < ABSTAIN_BELOW and retriever.settings.embedder in CALIBRATED_FOR:
-            reason = ("The closest passages match this question only loosely and may not answer it; "
-                      "the nearest one is quoted below.")
+            reason = ("Nothing in the documents matches this question closely; "
+                      "the nearest passage is quoted below.")
         if reason:
             return Reading(tuple(chosen), "", min(confidence, 0.3) * 0.5, True, reason)
         return Reading(tuple(chosen), value, confidence, False, "")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .acronyms import expand
 from .errors import MissingDependencyError
 from .hf import load_model
 from .question import Question
@@ -123,7 +124,7 @@ def supported(written: str, candidates: list[int], retriever: Retriever) -> list
         s, have, numbers = max(pool, key=lambda c: len(terms & c[1]))
         if len(terms & have) / len(terms) < SUPPORT_TERMS or not set(_NUMBER.findall(sentence)) <= numbers:
             continue
-        vector = retriever.embedder.embed([sentence])[0]
+        vector = retriever.embedder.embed([expand(sentence, ix.acronyms)])[0]  # as the index embedded it
         if float(np.dot(vector, ix.sentence_vectors[s])) >= SUPPORT_COSINE:
             kept.append((sentence, s))
     return kept

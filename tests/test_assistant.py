@@ -90,7 +90,7 @@ def test_a_loose_match_below_the_confidence_floor_is_quoted_as_the_nearest_passa
     assert not assistant.ask(question).abstained  # the confidence was fitted for the bundled model only
     monkeypatch.setattr(read, "CALIBRATED_FOR", (tiny_settings.embedder,))
     loose = assistant.ask(question)
-    assert loose.abstained and "only loosely" in loose.reason and not loose.short_answer
+    assert loose.abstained and "matches this question closely" in loose.reason and not loose.short_answer
     assert loose.citations == answered.citations and loose.confidence < answered.confidence
 
 

@@ -155,6 +155,12 @@ def test_sentences_are_embedded_with_their_acronyms_spelled_out_and_re_embedded_
     assert not any("Remittances" in text for text in counting.texts)
     _same(updated, Index.build(grown, get_embedder("hash")))
 
+    shrunk = [d for d in grown if d.name != "delta.txt"]  # "GMG" is unexplained again
+    counting.texts.clear()
+    removed = Index.build(shrunk, counting, reuse=updated)
+    assert "The GMG meets twice a year in Geneva." in counting.texts and removed.manifest["reused_documents"] == 2
+    _same(removed, Index.build(shrunk, get_embedder("hash")))
+
 
 def test_reuse_is_ignored_for_another_passage_size(tiny_corpus):
     docs = load_corpus(tiny_corpus)
