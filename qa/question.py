@@ -43,10 +43,11 @@ KIND_CUES = {
 # Wording that asks for each answer type, in order of precedence ("how much ... percentage").
 _ASKS = {
     PERCENT: re.compile(r"\b(?:percentage|per ?cent|what share|what proportion)\b|%"),
-    MONEY: re.compile(r"\bhow much\b|\bbudget\b|\bcost\b|\bfund(?:s|ing)?\b.*\bhow\b"),
-    COUNT: re.compile(r"\bhow many\b|\bnumber of\b"),
-    DATE: re.compile(r"^when\b(?![^?]*, (?:how|what|which|who)\b)|\band when\b|\bwhat year\b|\bsince when\b"
-                     r"|\bwhich year\b|\bwhat date\b"),
+    MONEY: re.compile(r"\bhow much\b|\bbudget\b|\bcosts?\b|\bfees?\b|\bcharges?\b|\bprice\b|\bwhat amount\b"
+                      r"|\bfund(?:s|ing)?\b.*\bhow\b"),
+    COUNT: re.compile(r"\bhow many\b(?! times)|\bnumber of\b"),  # "how many times a year" asks how often
+    DATE: re.compile(r"^when\b(?![^?]*, (?:how|what|which|who)\b)|\band when\b|\bsince when\b"
+                     r"|\b(?:what|which) (?:month and )?(?:year|date|month)\b"),
     PERSON: re.compile(r"^who\b|\band who\b|\bwho (?:chaired|is|was|led|heads)\b"),
 }
 
@@ -106,7 +107,8 @@ def parse(text: str) -> Question:
         kind = "compare"
     elif re.search(r"\b(recommend\w*|propos\w*|suggest\w*|should|call(?:ed)? (?:on|for)|want\w*|urge\w*)\b", q):
         kind = "recommendation"
-    elif re.search(r"^(why|how does|how do|how can|how is|how are|what (?:does|is) .*mean)|\bwhy\b|\bexplain", q):
+    elif re.search(r"^(why|how does|how do|how can|how is|how are|what (?:does|is) .*mean)|\bwhy\b|\bexplain"
+                   r"|\b(?:what|which) (?:\w+ ){0,3}reasons?\b|\bfor what reason", q):
         kind = "explain"
     elif re.search(r"(?:^|[.?!] )(which|what) (?:\w+ ){0,3}(countries|agencies|actors|themes|areas|kinds|types|"
                    r"factors|organi[sz]ations|conventions|categories|measures)|\blist\b|stand for", q):

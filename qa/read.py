@@ -82,7 +82,7 @@ class ExtractiveReader:
         chosen = _select(question, scored, ix,
                          _sides(retrieval.query, scored, ix) if question.kind == "compare" else [],
                          retriever.common_words)
-        missing = list(dict.fromkeys(missing + _missing_terms(retrieval.query, chosen, hits, retriever)))
+        missing = list(dict.fromkeys(missing + _missing_terms(retrieval.query, chosen, hits, retriever, question.expects != NONE)))
         confidence = 1 / (1 + math.exp(-CONF_SCALE * (best_score - CONF_MID)))
         texts = [ix.sentences[s].text for s in chosen]
         value = next((v for v in (short_answer(question.expects, t, retrieval.query, retriever.common_words)
@@ -230,13 +230,15 @@ def _source(ix, s: int) -> tuple[str, str]:
     return ix.sentences[s].doc, ix.passages[ix.sentences[s].passage].section.split(" › ")[0]
 
 
-def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever) -> list[str]:
+def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever, value: bool = False) -> list[str]:
     """Key words of the question (years, names, unknown acronyms) found in none of the top
-    passages nor the passages of the chosen sentences."""
+    passages nor the passages of the chosen sentences. A year, and with ``value`` (the question
+    asks for a number, sum, share or date) every key word, must be in the quoted passages: a
+    share of Mexico's GDP comes from a passage about Mexico."""
     ix = retriever.index
     quoted = {ix.sentences[s].passage for s in chosen}
-    near = set().union(*(retriever.passage_terms[p] for p in quoted))  # a year must be in these
-    have = near.union(*(retriever.passage_terms[h.position] for h in hits[:KEY_PASSAGES]))
+    near = set().union(*(retriever.passage_terms[p] for p in quoted))
+    have = near if value else near.union(*(retriever.passage_terms[h.position] for h in hits[:KEY_PASSAGES]))
     prefixes = {t[:5] for t in have}
     # A name the question spells out may be abbreviated in the passages ("High-level Dialogue", HLD).
     abbreviated = [ix.acronyms[acr].lower() for acr in contract(query, ix.acronyms).split()
