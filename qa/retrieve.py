@@ -68,9 +68,9 @@ class Retriever:
         self.index = index if index is not None else open_index(self.settings, auto_build=auto_build)
         terms = [frozenset(content_terms(search_text(p, self.index.acronyms))) for p in self.index.passages]
         self.idf = Idf(terms)
-        # A passage also "holds" its document's title, organisation and year, so that questions
-        # naming the source ("the South Centre note", "IOM's 2006 paper") match its passages.
-        meta = {name: frozenset(content_terms(f"{d.meta.title} {d.meta.organisation} {d.meta.year}"))
+        # A passage also "holds" its document's title, organisation and date, so that questions
+        # naming the source ("the South Centre note", "IOM's April 2006 paper") match its passages.
+        meta = {name: frozenset(content_terms(f"{d.meta.title} {d.meta.organisation} {d.meta.month} {d.meta.year}"))
                 for name, d in self.index.documents.items()}
         self.passage_terms = [t | meta[p.doc] for t, p in zip(terms, self.index.passages)]
         # Words the corpus also writes in lower case: capitalised, they are no one's name.

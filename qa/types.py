@@ -6,6 +6,7 @@ read from the corpus file, so ``document.text[start:end]`` is always the quoted 
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
@@ -43,6 +44,12 @@ class DocumentMeta:
     @property
     def year(self) -> str:
         return self.date[:4]
+
+    @property
+    def month(self) -> str:
+        """The month of a "YYYY-MM" date by name ("April"); "" when the date gives none."""
+        month = self.date[5:7]
+        return calendar.month_name[int(month)] if month.isdigit() and 1 <= int(month) <= 12 else ""
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page holding character ``offset`` of the text; None when not paged."""

@@ -25,6 +25,13 @@ def test_page_at_counts_from_one_and_needs_pages():
     assert DocumentMeta(file="a.txt", title="A").page_at(5) is None
 
 
+@pytest.mark.parametrize("date, year, month", [("2006-04", "2006", "April"), ("2008-01-15", "2008", "January"),
+                                               ("2013", "2013", ""), ("", "", ""), ("2006-13", "2006", "")])
+def test_a_documents_year_and_month_are_read_from_its_date(date, year, month):
+    meta = DocumentMeta(file="a.txt", title="A", date=date)
+    assert (meta.year, meta.month) == (year, month)
+
+
 def test_manifest_entry_round_trips_and_omits_empty_optional_keys():
     plain = DocumentMeta(file="a.txt", title="A")
     assert set(plain.to_dict()) == {"file", "title", "organisation", "date", "language"}
