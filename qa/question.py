@@ -13,12 +13,12 @@ COUNT, MONEY, PERCENT, DATE, PERSON, NONE = "count", "money", "percent", "date",
 
 _NUMBER = r"(?<![\d,.])\d[\d,.]*"  # from the start of a number only: linear on long digit runs
 _HONORIFIC = r"(?:Mr|Ms|Mrs|Dr|H\.E)"
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 PATTERNS = {
     MONEY: re.compile(rf"(?:(?:US\s?\$|USD|EUR|Euros?\b|€|\$|£|CHF)\s?{_NUMBER}(?:\s?(?:million|billion|bn|m)\b)?"
                       rf"|{_NUMBER}\s?(?:million|billion)?\s?(?:US dollars|dollars|[Ee]uros?|pounds|francs|USD|EUR)\b)"),
     PERCENT: re.compile(rf"{_NUMBER}\s?(?:%|per\s?cent|percent)"),
-    DATE: re.compile(r"\b(?:(?:\d{1,2}\s)?(?:January|February|March|April|May|June|July|August|September|"
-                     r"October|November|December)\s)?(?:1[89]\d\d|20\d\d)\b"),
+    DATE: re.compile(rf"\b(?:(?:\d{{1,2}}\s)?{_MONTH}\s)?(?:1[89]\d\d|20\d\d)\b"),
     COUNT: re.compile(r"\b(?:\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?|one|two|three|four|five|six|"
                       r"seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen|"
                       r"\w+fold)\b(?!\s?%)"),
@@ -28,6 +28,8 @@ PATTERNS = {
 # Every candidate name, overlapping: "Rapporteur François Crépeau" holds "François Crépeau".
 _NAMES = re.compile(rf"(?=({PATTERNS[PERSON].pattern}))")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+_DAYS = re.compile(rf"\b\d{{1,2}}(?:(?:st|nd|rd|th)?\s?(?:to|-|–|and)\s?\d{{1,2}})?(?:st|nd|rd|th)?\s{_MONTH}\b"
+                   rf"|\b{_MONTH}\s\d{{1,2}}(?:st|nd|rd|th)?\b(?!\d)")
 # Wording that marks a sentence as the kind of statement a question kind asks for.
 KIND_CUES = {
     "recommendation": re.compile(r"\b(?:should|must|recommend\w*|advocat\w*|calls? (?:on|for|upon)|called (?:on|for|upon)"
@@ -43,7 +45,7 @@ KIND_CUES = {
 # Wording that asks for each answer type, in order of precedence ("how much ... percentage").
 _ASKS = {
     PERCENT: re.compile(r"\b(?:percentage|per ?cent|what share|what proportion)\b|%"),
-    MONEY: re.compile(r"\bhow much\b|\bbudget\b|\bcosts?\b|\bfees?\b|\bcharges?\b|\bprice\b|\bwhat amount\b"
+    MONEY: re.compile(r"\bhow much\b|\bbudget\b|\bcost\b|\bfees?\b|\bcharges?\b|\bprice\b|\bwhat amount\b"
                       r"|\bfund(?:s|ing)?\b.*\bhow\b"),
     COUNT: re.compile(r"\bhow many\b(?! times)|\bnumber of\b"),  # "how many times a year" asks how often
     DATE: re.compile(r"^when\b(?![^?]*, (?:how|what|which|who)\b)|\band when\b|\bsince when\b"
@@ -103,7 +105,8 @@ def parse(text: str) -> Question:
     """Classify a question by its wording (rules, no model)."""
     q = _ACRONYM.sub(" ", text).lower()  # "WHO" is no "who"
     if re.search(r"\b(differ|difference|distinguish|compare|compared|versus|vs\.?|each say|each propose|both)\b", q) \
-            or re.search(r"(?:\bnot|n't)\b[^.?]*\bthe same\b", q) or re.search(r"\beach\b", q) and " and " in q:
+            or re.search(r"(?:\bnot|n't)\b[^.?]*\bthe same\b", q) or re.search(r"\beach\b", q) and " and " in q \
+            or re.search(r"^(?:do|does|did|are|is)\b[^?]* and [^?]*\b(?:agree|disagree)\b", q):  # "Do A and B agree…?"
         kind = "compare"
     elif re.search(r"\b(recommend\w*|propos\w*|suggest\w*|should|call(?:ed)? (?:on|for)|want\w*|urge\w*)\b", q):
         kind = "recommendation"
@@ -150,7 +153,8 @@ def _values(expects: str, sentence: str, common: frozenset[str]) -> list[str]:
     found = [m.group().strip(" ,.") for m in PATTERNS[expects].finditer(sentence)]
     if expects == MONEY and not found:
         return _values(PERCENT, sentence, common)
-    if expects == COUNT:
+    if expects == COUNT:  # a year or a day of the month ("20 to 23 May") is no count
+        found = [m.group().strip(" ,.") for m in PATTERNS[COUNT].finditer(_DAYS.sub(" ", sentence))]
         return [f for f in found if not _YEAR.match(f.replace(",", ""))]
     if expects == PERSON:
         names = [m.group(1).strip(" ,.") for m in _NAMES.finditer(sentence)]

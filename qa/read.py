@@ -29,6 +29,13 @@ YEAR = re.compile(r"(?:19|20)\d\d")
 _ACRONYM_RUN = re.compile(r"\b[A-Z]{2,}[A-Za-z]*(?:\s+[A-Z]{2,}[A-Za-z]*)*\b")
 _PLURAL_ACRONYM = re.compile(r"(?:[A-Z][a-z]?){2,}s")
 KEY_PASSAGES = 3  # a key word of the question must appear in one of these top passages
+# A nationality word the passages may give as its country: "Dutch" rules are the Netherlands'.
+# Regular ones ("Mexican", "Senegalese", "Moldovan") share their first four letters with it.
+_COUNTRY_OF = {"dutch": "netherlands holland", "french": "france", "spanish": "spain", "british": "britain kingdom",
+               "english": "england kingdom", "swiss": "switzerland", "polish": "poland", "danish": "denmark",
+               "finnish": "finland", "irish": "ireland", "filipino": "philippines", "welsh": "wales",
+               "burmese": "myanmar burma", "malagasy": "madagascar"}
+_NATIONALITY = re.compile(r"[A-Z][a-z]+(?:an|ese|ish|i|ic)")
 RARE_SHARE = 0.25  # a follow-up's words rarer than this must be in what it is answered from
 # A sentence that carries the previous one on: it starts by pointing back to what that one named.
 _CARRIES_ON = re.compile(r"(?:The|This|These|Those|Such|It|Its|They|Their|He|She|His|Her)\b")
@@ -232,12 +239,15 @@ def _source(ix, s: int) -> tuple[str, str]:
 
 def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever, value: bool = False) -> list[str]:
     """Key words of the question (years, names, unknown acronyms) found in none of the top
-    passages nor the passages of the chosen sentences. A year, and with ``value`` (the question
-    asks for a number, sum, share or date) every key word, must be in the quoted passages: a
-    share of Mexico's GDP comes from a passage about Mexico."""
+    passages nor the passages of the chosen sentences. With ``value`` (the question asks for a
+    number, sum, share or date) every key word must be in the quoted passages: a share of
+    Mexico's GDP comes from a passage about Mexico. A year must be there too, or in the passage
+    before one in the same section, which often names the meeting or report a passage goes on about."""
     ix = retriever.index
     quoted = {ix.sentences[s].passage for s in chosen}
     near = set().union(*(retriever.passage_terms[p] for p in quoted))
+    previous = {p - 1 for p in quoted if p > 0 and ix.passages[p - 1].section == ix.passages[p].section}
+    dated = near.union(*(retriever.passage_terms[p] for p in previous))
     have = near if value else near.union(*(retriever.passage_terms[h.position] for h in hits[:KEY_PASSAGES]))
     prefixes = {t[:5] for t in have}
     # A name the question spells out may be abbreviated in the passages ("High-level Dialogue", HLD).
@@ -247,12 +257,19 @@ def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever, va
     for word in key_words(query, ix.acronyms):
         terms = content_terms(word)
         if YEAR.fullmatch(word):
-            if word not in near:
+            if word not in dated:
                 missing.append(word)
         elif terms and not any(t in have or t[:5] in prefixes for t in terms) \
-                and not any(word.lower() in long.split() for long in abbreviated):
+                and not any(word.lower() in long.split() for long in abbreviated) and not _country_held(word, have):
             missing.append(word)
     return missing
+
+
+def _country_held(word: str, have: set[str] | frozenset[str]) -> bool:
+    """True when ``word`` is a nationality ("Dutch", "Mexican") whose country the terms hold."""
+    if word.lower() in _COUNTRY_OF:
+        return any(t in have for t in content_terms(_COUNTRY_OF[word.lower()]))
+    return bool(_NATIONALITY.fullmatch(word)) and word[:4].lower() in {t[:4] for t in have}
 
 
 def key_words(query: str, acronyms: dict[str, str]) -> list[str]:

@@ -14,6 +14,8 @@ def test_question_types_and_expected_values():
     assert parse("What did UN DESA and UNFPA each propose?").kind == "compare"
     assert parse("Which countries are the case studies?").kind == "list"
     assert parse("Why do the poorest not emigrate?").kind == "explain"
+    assert parse("Do IOM and the South Centre agree that brain drain costs tax revenue?").kind == "compare"
+    assert parse("Does the report say that migration and development share goals?").kind == "factoid"
     assert parse("What are the main reasons civil society gave for it?").kind == "explain"
     assert parse("Who is the Special Rapporteur, and since when?").wants == (DATE, PERSON)
     assert parse("What is the JMDI budget, and who pays?").wants == (MONEY, PERSON)
@@ -39,6 +41,8 @@ def test_short_answer_rules():
     assert short_answer(MONEY, "It remits more than Euro 200,000 per year.", "How much?") == "Euro 200,000"
     assert short_answer(MONEY, "The fund holds 40 million euro.", "How much?") == "40 million euro"
     assert not matches(COUNT, "It met in 2005.")  # a year is not a count
+    assert not matches(COUNT, "It ran from 20 to 23 May 2013 in Bangkok.")  # nor a day of the month
+    assert short_answer(COUNT, "On June 3rd, 450 people met; 12 stayed.", "How many met?") == "450"
     assert short_answer(DATE, "It met in 2005 and 2006.", "What happened after 2005?") == "2006"
 
 
@@ -177,6 +181,29 @@ def test_a_name_spelled_out_is_found_by_its_acronym():
     hits = [SimpleNamespace(position=0)]
     assert _missing_terms("What did FAO want the 2013 High-level Dialogue to focus on?", [0], hits, retriever) == []
     assert _missing_terms("What did FAO want the 2013 Global Forum to focus on?", [0], hits, retriever) == ["Forum"]
+
+
+def test_a_year_may_open_the_passage_before_and_a_nationality_is_its_country():
+    from types import SimpleNamespace
+
+    from qa.read import _missing_terms
+    from qa.terms import content_terms
+
+    texts = ["In 2010 WHO held a global consultation on migrant health in Madrid.",
+             "The framework it agreed has four pillars: monitoring, policy, health systems and partnerships.",
+             "Migrants in the Netherlands set up 200 businesses."]
+    index = SimpleNamespace(acronyms={}, sentences=[SimpleNamespace(passage=i) for i in range(3)],
+                            passages=[SimpleNamespace(section="WHO"), SimpleNamespace(section="WHO"),
+                                      SimpleNamespace(section="Diaspora")])
+    retriever = SimpleNamespace(index=index, passage_terms=[frozenset(content_terms(t)) for t in texts])
+    hits = [SimpleNamespace(position=1)]
+    assert _missing_terms("What areas did the 2010 framework cover?", [1], hits, retriever) == []
+    assert _missing_terms("What areas did the 2011 framework cover?", [1], hits, retriever) == ["2011"]
+    assert _missing_terms("What did the 2010 diaspora set up?", [2], [SimpleNamespace(position=2)], retriever) \
+        == ["2010"]  # the passage before is another section's
+    for nationality, missing in [("Dutch", []), ("Moldovan", ["Moldovan"])]:
+        question = f"How many businesses did {nationality} migrants set up?"
+        assert _missing_terms(question, [2], [SimpleNamespace(position=2)], retriever, value=True) == missing
 
 
 def test_a_quoted_sentence_brings_the_one_that_carries_it_on():
