@@ -18,8 +18,11 @@ from .question import NONE, PERSON, Question, fits_kind, matches, short_answer
 from .retrieve import Retrieval, Retriever
 from .terms import STOP, content_terms
 
-# Weights of the sentence score and the abstention rule, set on the dev set (see README).
-W_COVER, W_PASSAGE, W_RANK, W_TYPE, W_KIND = 0.6, 0.25, 0.1, 0.15, 0.05
+# Weights of the sentence score and the abstention rule, set on the dev set (see README). W_KIND,
+# for a sentence worded as the question's kind asks ("should" for a recommendation), was set over
+# the dev, reworded and two sets of new questions together: 0.05 -> 0.2 took overall correct
+# from 0.750 / 0.683 / 0.525 / 0.550 to 0.783 / 0.683 / 0.525 / 0.600.
+W_COVER, W_PASSAGE, W_RANK, W_TYPE, W_KIND = 0.6, 0.25, 0.1, 0.15, 0.2
 READ_PASSAGES = 10
 SHORT = 12  # words: a sentence this short needs the next one for context
 MAX_WORDS = 100  # a long sentence (about 60 words) and the sentence that carries it on
