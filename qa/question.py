@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .errors import QuestionError
 
 # Expected answer types, checked against candidate sentences.
-COUNT, MONEY, PERCENT, DATE, PERSON, NONE = "count", "money", "percent", "date", "person", "none"
+COUNT, MONEY, PERCENT, DATE, PERSON, URL, NONE = "count", "money", "percent", "date", "person", "web address", "none"
 
 _NUMBER = r"(?<![\d,.])\d[\d,.]*"  # from the start of a number only: linear on long digit runs
 _HONORIFIC = r"(?:Mr|Ms|Mrs|Dr|H\.E)"
@@ -22,6 +22,7 @@ PATTERNS = {
     COUNT: re.compile(r"\b(?:\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?|one|two|three|four|five|six|"
                       r"seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen|"
                       r"\w+fold)\b(?!\s?%)"),
+    URL: re.compile(r"\b(?:https?://|www\.)[^\s)\]]*[^\s.,;:)\]]"),
     PERSON: re.compile(rf"\b{_HONORIFIC}\.?(?:\s{_HONORIFIC}\.?)?(?:\s[A-Z][\w-]+)+"
                        r"|\b[A-Z][a-zß-öø-ÿ]+\s(?:[A-Z]\.\s)?[A-Z][a-zß-öø-ÿ-]+\b"),
 }
@@ -51,6 +52,8 @@ _ASKS = {
     DATE: re.compile(r"^when\b(?![^?]*, (?:how|what|which|who)\b)|\band when\b|\bsince when\b"
                      r"|\b(?:what|which) (?:month and )?(?:year|date|month)\b"),
     PERSON: re.compile(r"^who\b|\band who\b|\bwho (?:chaired|is|was|led|heads)\b"),
+    URL: re.compile(r"\bwhere (?:online|on the (?:web|internet))\b|\bweb address\b|\burl\b"
+                    r"|\b(?:what|which) (?:is the )?(?:web ?site|web ?page)\b"),
 }
 
 # A question in two parts ("When was it set up, and how often does it meet?"); "WHO" is no "who".

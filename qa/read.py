@@ -44,6 +44,7 @@ RARE_SHARE = 0.25  # a follow-up's words rarer than this must be in what it is a
 _CARRIES_ON = re.compile(r"(?:The|This|These|Those|Such|It|Its|They|Their|He|She|His|Her)\b")
 # A sentence that concludes from the previous one, which holds the reason.
 _CONCLUDES = re.compile(r"(?:Therefore|Thus|Hence|Consequently|As a result|For this reason|This is why)\b")
+_LIST_ITEM = re.compile(r"(?:[-•*]|\(?[a-z0-9]{1,4}[.)])\s")  # "- Remittances…", "(b) Empower…", "2. Build…"
 CONF_MID, CONF_SCALE = 1.2, 4.0  # logistic fit of correctness on the best sentence score (dev set)
 # Below this confidence the best match is more likely wrong than right: the reader says so and
 # quotes it as the nearest passage instead of answering with it (dev set: the two answers below
@@ -199,9 +200,27 @@ def _take(ix, chosen: list[int], s: int, follow: bool = False) -> None:
     chosen.append(s)
     after = s + 1
     if after < len(ix.sentences) and after not in chosen and ix.sentences[after].passage == ix.sentences[s].passage \
-            and (follow or _CARRIES_ON.match(ix.sentences[after].text) or len(ix.sentences[s].text.split()) < SHORT) \
+            and (follow or _CARRIES_ON.match(ix.sentences[after].text) or len(ix.sentences[s].text.split()) < SHORT
+                 or ix.sentences[after].text.rstrip().endswith(":")) \
             and _words(ix, chosen + [after]) <= MAX_WORDS:
         chosen.append(after)
+    _take_items(ix, chosen, s)
+
+
+def _take_items(ix, chosen: list[int], s: int) -> None:
+    """When the sentence taken, or the one taken after it, introduces a list ("Three themes were
+    identified:"), take the items that follow it in its passage, as many as fit."""
+    intro = next((i for i in (s + 1, s) if i in chosen and ix.sentences[i].text.rstrip().endswith(":")), None)
+    if intro is None:
+        return
+    item = intro + 1
+    while item < len(ix.sentences) and ix.sentences[item].passage == ix.sentences[intro].passage \
+            and _LIST_ITEM.match(ix.sentences[item].text):
+        if item not in chosen:
+            if _words(ix, chosen + [item]) > MAX_WORDS:
+                return
+            chosen.append(item)
+        item += 1
 
 
 def _sides(query: str, scored: list[tuple[float, int, int]], ix) -> list[set]:

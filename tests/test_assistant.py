@@ -3,7 +3,7 @@ import pytest
 from qa import read
 from qa.assistant import Assistant
 from qa.errors import QAError, QuestionError
-from qa.question import COUNT, DATE, MONEY, PERCENT, PERSON, is_follow_up, matches, parse, short_answer
+from qa.question import COUNT, DATE, MONEY, PERCENT, PERSON, URL, is_follow_up, matches, parse, short_answer
 
 
 def test_question_types_and_expected_values():
@@ -44,6 +44,10 @@ def test_short_answer_rules():
     assert not matches(COUNT, "It ran from 20 to 23 May 2013 in Bangkok.")  # nor a day of the month
     assert short_answer(COUNT, "On June 3rd, 450 people met; 12 stayed.", "How many met?") == "450"
     assert short_answer(DATE, "It met in 2005 and 2006.", "What happened after 2005?") == "2006"
+    assert parse("Where online can people find IOM's migration law database?").expects == URL
+    assert short_answer(URL, "We launched our data base (see www.iml.iom.int/section.do) in 2006.", "Where?") \
+        == "www.iml.iom.int/section.do"
+    assert parse("What is the link between migration and development?").wants == ()
 
 
 def test_a_person_is_named_by_an_honorific_or_words_the_corpus_never_writes_in_lower_case():
@@ -227,6 +231,21 @@ def test_a_quoted_sentence_brings_the_one_that_carries_it_on():
     chosen = []
     _take(ix, chosen, 0, follow=True)
     assert chosen == [0, 1]  # an explanation goes on to the next sentence
+
+
+def test_a_sentence_that_introduces_a_list_brings_its_items():
+    from types import SimpleNamespace as NS
+
+    from qa.read import _take
+
+    long = "The agenda of the Civil Society Day mirrored the government agenda to a large extent in 2007."
+    texts = [long, "Three specific themes were identified:", "- Human capital and labour mobility;",
+             "- Remittances and other diaspora resources;", "These themes framed the debates.", "- Not an item of it."]
+    ix = NS(sentences=[NS(passage=0, text=t) for t in texts])
+    for first, expected in [(0, [0, 1, 2, 3]), (1, [1, 2, 3])]:
+        chosen: list[int] = []
+        _take(ix, chosen, first)
+        assert chosen == expected
 
 
 def test_a_comparison_of_named_sources_quotes_each():
