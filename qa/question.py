@@ -109,7 +109,7 @@ def parse(text: str) -> Question:
     q = _ACRONYM.sub(" ", text).lower()  # "WHO" is no "who"
     if re.search(r"\b(differ|difference|distinguish|compare|compared|versus|vs\.?|each say|each propose|both)\b", q) \
             or re.search(r"(?:\bnot|n't)\b[^.?]*\bthe same\b", q) or re.search(r"\beach\b", q) and " and " in q \
-            or re.search(r"^(?:do|does|did|are|is)\b[^?]* and [^?]*\b(?:agree|disagree)\b", q):  # "Do A and B agree…?"
+            or re.search(r"^(?:do|does|did|are|is)\b[^?]* and [^?]*\b(?:agree|disagree)\b", q):  # "Do A and B agree?"
         kind = "compare"
     elif re.search(r"\b(recommend\w*|propos\w*|suggest\w*|should|call(?:ed)? (?:on|for)|want\w*|urge\w*)\b", q):
         kind = "recommendation"

@@ -93,7 +93,8 @@ class ExtractiveReader:
         chosen = _select(question, scored, ix,
                          _sides(retrieval.query, scored, ix) if question.kind == "compare" else [],
                          retriever.common_words)
-        missing = list(dict.fromkeys(missing + _missing_terms(retrieval.query, chosen, hits, retriever, question.expects != NONE)))
+        asks_value = question.expects != NONE
+        missing = list(dict.fromkeys(missing + _missing_terms(retrieval.query, chosen, hits, retriever, asks_value)))
         confidence = 1 / (1 + math.exp(-CONF_SCALE * (best_score - CONF_MID)))
         texts = [ix.sentences[s].text for s in chosen]
         value = next((v for v in (short_answer(question.expects, t, retrieval.query, retriever.common_words)
