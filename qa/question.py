@@ -6,10 +6,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .countries import country_names
 from .errors import QuestionError
 
 # Expected answer types, checked against candidate sentences.
 COUNT, MONEY, PERCENT, DATE, PERSON, URL, NONE = "count", "money", "percent", "date", "person", "web address", "none"
+COUNTRY, COUNTRIES = "country", "countries"  # "which countries" asks for two or more
 
 _NUMBER = r"(?<![\d,.])\d[\d,.]*"  # from the start of a number only: linear on long digit runs
 _HONORIFIC = r"(?:Mr|Ms|Mrs|Dr|H\.E)"
@@ -43,6 +45,8 @@ KIND_CUES = {
                           r"|given that)\b", re.I),
 }
 
+_WHICH = (r"\b(?:which|what)\s+(?:(?!(?:does|do|did|can|could|should|would|will|is|are|was|were|has|have|had)\b)"
+          r"[\w-]+\s+){0,3}?")
 # Wording that asks for each answer type, in order of precedence ("how much ... percentage").
 _ASKS = {
     PERCENT: re.compile(r"\b(?:percentage|per ?cent|what share|what proportion)\b|%"),
@@ -54,6 +58,9 @@ _ASKS = {
     PERSON: re.compile(r"^who\b|\band who\b|\bwho (?:chaired|is|was|led|heads)\b"),
     URL: re.compile(r"\bwhere (?:online|on the (?:web|internet))\b|\bweb address\b|\burl\b"
                     r"|\b(?:what|which) (?:is the )?(?:web ?site|web ?page)\b"),
+    # "which (two major migrant-sending) countries", not "what does ICAO recommend countries do"
+    COUNTRIES: re.compile(rf"{_WHICH}countries\b"),
+    COUNTRY: re.compile(rf"{_WHICH}country\b"),
 }
 
 # A question in two parts ("When was it set up, and how often does it meet?"); "WHO" is no "who".
@@ -148,11 +155,16 @@ def short_answer(expects: str, sentence: str, question: str, common: frozenset[s
     found = _values(expects, sentence, common)
     asked = question.lower()
     found = [f for f in found if f.lower() not in asked]  # a value already in the question is not the answer
+    if expects in (COUNTRY, COUNTRIES):
+        return ", ".join(found)  # the country named, or all of them
     return found[0] if found else ""
 
 
 def _values(expects: str, sentence: str, common: frozenset[str]) -> list[str]:
     """The values of a type in a sentence, in order; "how much" may be answered by a share."""
+    if expects in (COUNTRY, COUNTRIES):
+        names = country_names(sentence)
+        return names if len(names) >= (2 if expects == COUNTRIES else 1) else []
     found = [m.group().strip(" ,.") for m in PATTERNS[expects].finditer(sentence)]
     if expects == MONEY and not found:
         return _values(PERCENT, sentence, common)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .acronyms import contract
-from .question import NONE, PERSON, Question, fits_kind, matches, short_answer
+from .question import COUNTRIES, COUNTRY, NONE, PERSON, Question, fits_kind, matches, short_answer
 from .retrieve import Retrieval, Retriever
 from .terms import STOP, content_terms
 
@@ -52,6 +52,9 @@ CONF_MID, CONF_SCALE = 1.2, 4.0  # logistic fit of correctness on the best sente
 # holds for the bundled model only; with another embedder every answer is given.
 ABSTAIN_BELOW = 0.4
 CALIBRATED_FOR = ("minilm-int8", "minilm")
+# Values a question may ask for and still be answered without: "who" by a body, "which
+# countries" by a region ("the Gulf states").
+UNREQUIRED = (NONE, PERSON, COUNTRY, COUNTRIES)
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ class ExtractiveReader:
         reason = ""
         if missing:
             reason = _missing_reason(missing, texts)
-        elif question.expects not in (NONE, PERSON) and not value:  # "who" may be answered by a body
+        elif question.expects not in UNREQUIRED and not value:
             reason = (f"The closest passages do not give the {question.expects} asked for; "
                       "the nearest one is quoted below.")
         elif confidence < ABSTAIN_BELOW and retriever.settings.embedder in CALIBRATED_FOR:
@@ -263,7 +266,7 @@ def _source(ix, s: int) -> tuple[str, str]:
 def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever, value: bool = False) -> list[str]:
     """Key words of the question (years, names, unknown acronyms) found in none of the top
     passages nor the passages of the chosen sentences. With ``value`` (the question asks for a
-    number, sum, share or date) every key word must be in the quoted passages: a share of
+    number, sum, share, date or country) every key word must be in the quoted passages: a share of
     Mexico's GDP comes from a passage about Mexico. A year must be there too, or in the passage
     before one in the same section, which often names the meeting or report a passage goes on about."""
     ix = retriever.index

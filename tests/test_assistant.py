@@ -3,7 +3,9 @@ import pytest
 from qa import read
 from qa.assistant import Assistant
 from qa.errors import QAError, QuestionError
-from qa.question import COUNT, DATE, MONEY, PERCENT, PERSON, URL, is_follow_up, matches, parse, short_answer
+from qa.countries import country_names
+from qa.question import (COUNT, COUNTRIES, COUNTRY, DATE, MONEY, PERCENT, PERSON, URL, is_follow_up, matches,
+                         parse, short_answer)
 
 
 def test_question_types_and_expected_values():
@@ -48,6 +50,23 @@ def test_short_answer_rules():
     assert short_answer(URL, "We launched our data base (see www.iml.iom.int/section.do) in 2006.", "Where?") \
         == "www.iml.iom.int/section.do"
     assert parse("What is the link between migration and development?").wants == ()
+
+
+def test_which_countries_asks_for_the_countries_a_sentence_names():
+    assert parse("Which two major migrant-sending countries set up offices abroad?").expects == COUNTRIES
+    assert parse("Which countries does it give as examples?").expects == COUNTRIES
+    assert parse("Which country led the way, and in what year?").wants == (DATE, COUNTRY)
+    assert parse("What does ICAO recommend countries do about e-passports?").wants == ()
+    assert parse("How many countries had ratified it?").wants == (COUNT,)
+    listed = "It is piloted in Bangladesh, Jamaica, Mali and the Republic of Moldova, with UNDP."
+    assert country_names(listed) == ["Bangladesh", "Jamaica", "Mali", "Republic of Moldova"]
+    assert country_names("Trinidad and Tobago, The Netherlands and Turkey") == ["Trinidad and Tobago", "Netherlands",
+                                                                               "Turkey"]
+    assert country_names("The Nigerian delegation met in Georgetown.") == []  # whole words only
+    assert short_answer(COUNTRIES, listed, "Which countries piloted it with Mali?") \
+        == "Bangladesh, Jamaica, Republic of Moldova"  # a country the question names is no answer
+    assert matches(COUNTRY, "The conference was held in Mexico.")
+    assert not matches(COUNTRIES, "The conference was held in Mexico.")  # "which countries" wants more than one
 
 
 def test_a_person_is_named_by_an_honorific_or_words_the_corpus_never_writes_in_lower_case():
