@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .acronyms import contract
 from .question import COUNTRIES, COUNTRY, NONE, PERSON, Question, fits_kind, matches, short_answer
 from .retrieve import Retrieval, Retriever
+from .sources import named_sources
 from .terms import STOP, content_terms
 
 # Weights of the sentence score and the abstention rule, set on the dev set (see README). W_KIND,
@@ -228,30 +229,9 @@ def _take_items(ix, chosen: list[int], s: int) -> None:
 
 
 def _sides(query: str, scored: list[tuple[float, int, int]], ix) -> list[set]:
-    """The sources (document, chapter) of each body a comparison names ("UN DESA", "the South
-    Centre note"), among those of the candidate sentences: the chapters titled with the name,
-    else the documents it wrote. A name that fits every source is no side; a source is on the
-    side of the first name that fits it."""
-    sources = {_source(ix, s) for _, s, _ in scored}
-    chapters = {src: f"{src[1]} {contract(src[1], ix.acronyms)}" for src in sources}
-    writers = {src: f"{ix.documents[src[0]].meta.organisation} {ix.documents[src[0]].meta.title}" for src in sources}
-    organisations = {d.meta.organisation for d in ix.documents.values() if d.meta.organisation}
-    names = [m.group().split()[-1] for m in _ACRONYM_RUN.finditer(query)]
-    names += [o for o in organisations if _named(o, query)]
-    sides: list[set] = []
-    taken: set = set()
-    for name in dict.fromkeys(names):
-        side = {src for src in sources if _named(name, chapters[src])} \
-            or {src for src in sources if _named(name, writers[src])}
-        if side and side != sources and side - taken:
-            sides.append(side - taken)
-            taken |= side
-    return sides
-
-
-def _named(name: str, text: str) -> bool:
-    """True when ``text`` holds ``name`` as a whole word or words."""
-    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.I) is not None
+    """The sources (document, chapter) of each source a comparison names, among those of the
+    candidate sentences (see :func:`qa.sources.named_sources`)."""
+    return named_sources(query, {_source(ix, s) for _, s, _ in scored}, ix.documents, ix.acronyms)
 
 
 def _words(ix, sentences: list[int]) -> int:
@@ -305,14 +285,15 @@ def key_words(query: str, acronyms: dict[str, str]) -> list[str]:
     "South Korea", "Compact" of "Global Compact"). Plural acronyms ("CEOs", "MoUs") are common
     nouns, not names.
     """
-    words = re.findall(r"[\w’'-]+", query)
+    # (word, whether it opens a sentence, where a capital says nothing: "Compare what...")
+    words = [(m.group(2), m.group(1) is not None) for m in re.finditer(r"(^|[.?!:]\s+)?([\w’'-]+)", query)]
     keys: list[str] = []
     run: list[str] = []
-    for i, word in enumerate(words + [""]):
+    for word, opens in words + [("", False)]:
         bare = re.sub(r"[’']s$", "", word)
         if YEAR.fullmatch(bare):
             keys.append(bare)
-        if bare[:1].isupper() and i > 0 and bare not in acronyms and bare.rstrip("s") not in acronyms \
+        if bare[:1].isupper() and not opens and bare not in acronyms and bare.rstrip("s") not in acronyms \
                 and bare.lower() not in STOP and not _PLURAL_ACRONYM.fullmatch(bare):
             run.append(bare)
             if bare == word:

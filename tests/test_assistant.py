@@ -272,8 +272,8 @@ def test_a_comparison_of_named_sources_quotes_each():
 
     from qa.read import _select, _sides
 
-    docs = {"iom.txt": NS(meta=NS(organisation="IOM", title="Perspectives")),
-            "sc.txt": NS(meta=NS(organisation="South Centre", title="Note"))}
+    docs = {"iom.txt": NS(meta=NS(organisation="IOM", title="Perspectives", month="April", year="2006")),
+            "sc.txt": NS(meta=NS(organisation="South Centre", title="Note", month="September", year="2006"))}
     ix = NS(documents=docs, acronyms={}, passages=[NS(section="Members"), NS(section="Members")],
             sentences=[NS(doc="iom.txt", passage=0, start=0, text="IOM has 116 member States, 21 observer States and some 75 observer organisations."),
                        NS(doc="iom.txt", passage=0, start=90, text="Membership grew over ten years."),

@@ -1,0 +1,117 @@
+"""The sources a question names, for a comparison to quote each: "IOM's 2006 paper and the South
+Centre note", "the ILO and World Bank chapters", "UN DESA and UNFPA"."""
+
+from __future__ import annotations
+
+import re
+
+from .acronyms import contract
+from .terms import content_terms
+
+Source = tuple[str, str]  # (document file, chapter: the first part of a section title)
+
+# The word for what a named source is, after its name: "the South Centre note".
+_GENRE = re.compile(r"(?:papers?|notes?|reports?|messages|chapters?|sections?)$", re.I)
+_PART = re.compile(r"(?:chapters?|sections?)$", re.I)
+# Words that end a source's name, read from its genre word backwards.
+_BEFORE_NAME = frozenset("the a an and or in of on with both each what which do does did compare from to by "
+                         "its their say says said give gives between".split())
+_ACRONYM_RUN = re.compile(r"\b[A-Z]{2,}[A-Za-z]*(?:\s+[A-Z]{2,}[A-Za-z]*)*\b")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def named_sources(query: str, sources: set[Source], documents: dict, acronyms: dict[str, str]) -> list[set[Source]]:
+    """The groups of ``sources`` that each source the question names stands for, in the
+    question's order. A name with its genre word points to documents ("IOM's 2006 paper": the
+    IOM documents of 2006) or chapters ("UNCTAD's chapter"); a document that holds a chapter
+    also named is where that chapter is ("UNCTAD's chapter in the 2013 UN report"), no side of
+    its own. Bare names ("UN DESA and UNFPA") are chapters titled with them, else the documents
+    their organisation wrote. A name that fits every source is no side.
+
+    Args:
+        query: the question.
+        sources: the (document, chapter) pairs the candidate sentences come from.
+        documents: file name -> document, for the metadata (title, organisation, date).
+        acronyms: the corpus' acronyms, to read "UNCTAD" in "United Nations Conference on...".
+    """
+    chapters = {src: set(content_terms(f"{src[1]} {contract(src[1], acronyms)}")) for src in sources}
+    writers = {name: set(content_terms(f"{d.meta.title} {d.meta.organisation} {d.meta.month} {d.meta.year}"))
+               for name, d in documents.items()}
+    sides: list[set[Source]] = []
+    dated: list[set[Source]] = []  # named by a year alone ("its own 2006 paper"): read last
+    parts: list[set[Source]] = []
+    for words, part in _references(query):
+        side = _chapters_named(words, chapters) if part else set()
+        if side:
+            parts.append(side)
+        else:
+            docs, by_name = _documents_named(words, writers)
+            side = {src for src in sources if src[0] in docs}
+            if not by_name:
+                dated.append(side)
+                continue
+        sides.append(side)
+    inside = {src[0] for side in parts for src in side}
+    sides = [side for side in sides + dated
+             if side in parts or not {src[0] for src in side} <= inside]  # not where a named chapter is
+    if len(sides) < 2:
+        for name in _bare_names(query):
+            sides.append({src for src, terms in chapters.items() if _holds(terms, name)}
+                         or {src for src in sources if _holds(writers[src[0]], name)})
+    distinct: list[set[Source]] = []
+    taken: set[Source] = set()
+    for side in sides:
+        if side and side != sources and side - taken:
+            distinct.append(side - taken)
+            taken |= side
+    return distinct
+
+
+def _references(query: str) -> list[tuple[list[str], bool]]:
+    """The names written with a genre word, as (words, whether the source is a chapter or a
+    section); "the ILO and World Bank chapters" names two chapters."""
+    words = re.findall(r"[\w’'-]+", query)
+    found = []
+    for i, word in enumerate(words):
+        if not _GENRE.fullmatch(word):
+            continue
+        part = bool(_PART.fullmatch(word))
+        names: list[list[str]] = [[]]
+        for before in reversed(words[max(0, i - 6):i]):
+            if before.lower() in _BEFORE_NAME:
+                if before.lower() == "and" and word.lower().endswith("s") and names[0]:  # "ILO and WB chapters"
+                    names.insert(0, [])
+                    continue
+                break
+            names[0].insert(0, re.sub(r"[’']s?$", "", before))
+        found += [(name, part) for name in names if name]
+    return found
+
+
+def _bare_names(query: str) -> list[str]:
+    """Acronyms and runs of capitalised words that are not written with a genre word."""
+    named = {w for words, _ in _references(query) for w in words}
+    runs = [m.group().split()[-1] for m in _ACRONYM_RUN.finditer(query)]
+    runs += [m.group() for m in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b", query)]
+    return [r for r in dict.fromkeys(runs) if not set(r.split()) & named]
+
+
+def _chapters_named(words: list[str], chapters: dict[Source, set[str]]) -> set[Source]:
+    name = " ".join(w for w in words if not _YEAR.fullmatch(w))
+    return {src for src, terms in chapters.items() if _holds(terms, name)}
+
+
+def _documents_named(words: list[str], writers: dict[str, set[str]]) -> tuple[set[str], bool]:
+    """The documents whose metadata holds most of the name's words and all its years, and
+    whether any word besides a year matched."""
+    years = {w for w in words if _YEAR.fullmatch(w)}
+    terms = set(content_terms(" ".join(w for w in words if not _YEAR.fullmatch(w))))
+    fit = {doc: len(terms & have) for doc, have in writers.items() if years <= have}
+    best = max(fit.values(), default=0)
+    return {doc for doc, n in fit.items() if n == best and (n or years)}, best > 0
+
+
+def _holds(terms: set[str], name: str) -> bool:
+    """True when every word of a name is among the terms."""
+    wanted = set(content_terms(name))
+    return bool(wanted) and wanted <= terms

@@ -1,0 +1,54 @@
+from types import SimpleNamespace as NS
+
+from qa.sources import named_sources
+
+DOCS = {
+    "iom.txt": NS(meta=NS(title="Perspectives and Experiences of IOM", organisation="International Organization for "
+                          "Migration (IOM)", month="April", year="2006")),
+    "msg.txt": NS(meta=NS(title="Key IOM Messages", organisation="International Organization for Migration (IOM)",
+                          month="April", year="2006")),
+    "sc.txt": NS(meta=NS(title="Migration: Is it for Development? (Analytical Note)", organisation="South Centre",
+                         month="September", year="2006")),
+    "un.txt": NS(meta=NS(title="Contributions of the International System", organisation="UN System Chief "
+                         "Executives Board (coordinated by UNFPA and IOM)", month="", year="2013")),
+    "csd.txt": NS(meta=NS(title="The Civil Society Day of the Global Forum: End Report",
+                          organisation="King Baudouin Foundation (GFMD Belgium 2007)", month="January", year="2008")),
+}
+ACRONYMS = {"IOM": "International Organization for Migration", "ILO": "International Labour Organization",
+            "UNCTAD": "United Nations Conference on Trade and Development"}
+SOURCES = {("iom.txt", "I. Effects"), ("msg.txt", "Key messages"), ("sc.txt", "II. BACKGROUND"),
+           ("csd.txt", "Remittances"), ("un.txt", "International Organization for Migration"),
+           ("un.txt", "The International Labour Organization"), ("un.txt", "The World Bank"),
+           ("un.txt", "United Nations Conference on Trade and Development")}
+
+
+def sides(question: str) -> list[set]:
+    return named_sources(question, SOURCES, DOCS, ACRONYMS)
+
+
+def test_a_source_named_with_its_genre_word_is_a_document_or_a_chapter():
+    assert sides("What do IOM's 2006 paper and the Civil Society Day report each say about MIDA?") == [
+        {("iom.txt", "I. Effects"), ("msg.txt", "Key messages")}, {("csd.txt", "Remittances")}]
+    assert sides("Do the ILO and World Bank chapters give the same count?") == [
+        {("un.txt", "The International Labour Organization")}, {("un.txt", "The World Bank")}]
+
+
+def test_the_document_that_holds_a_named_chapter_is_no_side_of_its_own():
+    assert sides("Compare the South Centre note with UNCTAD's chapter in the 2013 UN system report.") == [
+        {("sc.txt", "II. BACKGROUND")}, {("un.txt", "United Nations Conference on Trade and Development")}]
+
+
+def test_a_source_named_by_its_year_alone_takes_what_the_named_ones_leave():
+    assert sides("How many members does IOM have according to its own 2006 paper, and according to the "
+                 "South Centre note?") == [{("sc.txt", "II. BACKGROUND")},
+                                           {("iom.txt", "I. Effects"), ("msg.txt", "Key messages")}]
+
+
+def test_bare_names_are_chapters_titled_with_them_else_their_organisation_s_documents():
+    assert sides("What did UNCTAD and the World Bank each propose?") == [
+        {("un.txt", "United Nations Conference on Trade and Development")}, {("un.txt", "The World Bank")}]
+    assert sides("What do the GFMD civil society report and the South Centre each say?") == [
+        {("csd.txt", "Remittances")}, {("sc.txt", "II. BACKGROUND")}]
+    un = {src for src in SOURCES if src[0] == "un.txt"}
+    iom = {("un.txt", "International Organization for Migration")}
+    assert sides("Do IOM and the UN agree on remittances?") == [iom, un - iom]  # a source is on one side only
