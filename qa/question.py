@@ -12,6 +12,7 @@ from .errors import QuestionError
 # Expected answer types, checked against candidate sentences.
 COUNT, MONEY, PERCENT, DATE, PERSON, URL, NONE = "count", "money", "percent", "date", "person", "web address", "none"
 COUNTRY, COUNTRIES = "country", "countries"  # "which countries" asks for two or more
+RATE = "rate"  # of growth or of a share: "6% a year", "fourfold", "doubled"
 
 _NUMBER = r"(?<![\d,.])\d[\d,.]*"  # from the start of a number only: linear on long digit runs
 _HONORIFIC = r"(?:Mr|Ms|Mrs|Dr|H\.E)"
@@ -20,10 +21,11 @@ PATTERNS = {
     MONEY: re.compile(rf"(?:(?:US\s?\$|USD|EUR|Euros?\b|€|\$|£|CHF)\s?{_NUMBER}(?:\s?(?:million|billion|bn|m)\b)?"
                       rf"|{_NUMBER}\s?(?:million|billion)?\s?(?:US dollars|dollars|[Ee]uros?|pounds|francs|USD|EUR)\b)"),
     PERCENT: re.compile(rf"{_NUMBER}\s?(?:%|per\s?cent|percent)"),
+    RATE: re.compile(rf"{_NUMBER}\s?(?:%|per\s?cent|percent)|\b[\w-]+fold\b|\b(?:doubl|tripl|quadrupl)\w*"),
     DATE: re.compile(rf"\b(?:(?:\d{{1,2}}\s)?{_MONTH}\s)?(?:1[89]\d\d|20\d\d)\b"),
     COUNT: re.compile(r"\b(?:\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?|one|two|three|four|five|six|"
                       r"seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen|"
-                      r"\w+fold)\b(?!\s?%)"),
+                      r"[\w-]+fold)\b(?!\s?%)"),
     URL: re.compile(r"\b(?:https?://|www\.)[^\s)\]]*[^\s.,;:)\]]"),
     PERSON: re.compile(rf"\b{_HONORIFIC}\.?(?:\s{_HONORIFIC}\.?)?(?:\s[A-Z][\w-]+)+"
                        r"|\b[A-Z][a-zß-öø-ÿ]+\s(?:[A-Z]\.\s)?[A-Z][a-zß-öø-ÿ-]+\b"),
@@ -49,6 +51,8 @@ _WHICH = (r"\b(?:which|what)\s+(?:(?!(?:does|do|did|can|could|should|would|will|
           r"[\w-]+\s+){0,3}?")
 # Wording that asks for each answer type, in order of precedence ("how much ... percentage").
 _ASKS = {
+    RATE: re.compile(r"\bhow (?:fast|quickly)\b|\b(?:what|which) (?:\w+ )?rate\b"
+                     r"|\bhow much (?:\w+ ){1,6}?(?:grown|grew|grow|increased|risen|rose)\b"),
     PERCENT: re.compile(r"\b(?:percentage|per ?cent|what share|what proportion)\b|%"),
     MONEY: re.compile(r"\bhow much\b|\bbudget\b|\bcost\b|\bfees?\b|\bcharges?\b|\bprice\b|\bwhat amount\b"
                       r"|\bfund(?:s|ing)?\b.*\bhow\b"),

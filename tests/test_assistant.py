@@ -4,7 +4,7 @@ from qa import read
 from qa.assistant import Assistant
 from qa.errors import QAError, QuestionError
 from qa.countries import country_names
-from qa.question import (COUNT, COUNTRIES, COUNTRY, DATE, MONEY, PERCENT, PERSON, URL, is_follow_up, matches,
+from qa.question import (COUNT, COUNTRIES, COUNTRY, DATE, MONEY, PERCENT, PERSON, RATE, URL, is_follow_up, matches,
                          parse, short_answer)
 
 
@@ -67,6 +67,17 @@ def test_which_countries_asks_for_the_countries_a_sentence_names():
         == "Bangladesh, Jamaica, Republic of Moldova"  # a country the question names is no answer
     assert matches(COUNTRY, "The conference was held in Mexico.")
     assert not matches(COUNTRIES, "The conference was held in Mexico.")  # "which countries" wants more than one
+
+
+def test_how_fast_asks_for_a_rate_of_growth():
+    assert parse("How quickly was the number of migrants growing in the 1990s?").expects == RATE
+    assert parse("What compliance rate does the Special Rapporteur cite?").expects == RATE
+    assert parse("How much has the number of students abroad grown?").expects == RATE
+    assert parse("How much does HIRDA send each year?").expects == MONEY
+    assert short_answer(RATE, "Since 1975 it has grown nearly four-fold, to 3.6 million.", "How fast?") == "four-fold"
+    assert short_answer(RATE, "Migration grew at 6% per year in the 1990s.", "How quickly?") == "6%"
+    assert short_answer(RATE, "Remittances doubled in ten years.", "How fast?") == "doubled"
+    assert not matches(RATE, "The number of migrants reached 214 million in 2010.")
 
 
 def test_a_person_is_named_by_an_honorific_or_words_the_corpus_never_writes_in_lower_case():
