@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .acronyms import contract
 from .question import COUNTRIES, COUNTRY, NONE, PERSON, Question, fits_kind, matches, short_answer
 from .retrieve import Retrieval, Retriever
-from .sources import named_sources
+from .sources import named_sources, source_named
 from .terms import STOP, content_terms
 
 # Weights of the sentence score and the abstention rule, set on the dev set (see README). W_KIND,
@@ -93,6 +93,9 @@ class ExtractiveReader:
             scored = on_focus or scored
             missing = [] if on_focus else [w for w in re.findall(r"[\w’'-]+", question.focus)
                                            if focus & set(content_terms(w))]
+        if question.kind != "compare":  # a question that names its source is answered from it
+            named = source_named(retrieval.query, {_source(ix, s) for _, s, _ in scored}, ix.documents, ix.acronyms)
+            scored = [x for x in scored if _source(ix, x[1]) in named] or scored
         best_score = scored[0][0]
         chosen = _select(question, scored, ix,
                          _sides(retrieval.query, scored, ix) if question.kind == "compare" else [],

@@ -25,8 +25,9 @@ def named_sources(query: str, sources: set[Source], documents: dict, acronyms: d
     question's order. A name with its genre word points to documents ("IOM's 2006 paper": the
     IOM documents of 2006) or chapters ("UNCTAD's chapter"); a document that holds a chapter
     also named is where that chapter is ("UNCTAD's chapter in the 2013 UN report"), no side of
-    its own. Bare names ("UN DESA and UNFPA") are chapters titled with them, else the documents
-    their organisation wrote. A name that fits every source is no side.
+    its own. Unless two sources are named so, bare names ("UN DESA and UNFPA") are chapters
+    titled with them, else the documents their organisation wrote. A name that fits every
+    source is no side, and a source is on one side only.
 
     Args:
         query: the question.
@@ -35,10 +36,41 @@ def named_sources(query: str, sources: set[Source], documents: dict, acronyms: d
         acronyms: the corpus' acronyms, to read "UNCTAD" in "United Nations Conference on...".
     """
     chapters = {src: set(content_terms(f"{src[1]} {contract(src[1], acronyms)}")) for src in sources}
-    writers = {name: set(content_terms(f"{d.meta.title} {d.meta.organisation} {d.meta.month} {d.meta.year}"))
-               for name, d in documents.items()}
+    writers = _writers(documents)
+    sides = _referenced(query, sources, chapters, writers)
+    if len(sides) < 2:
+        for name in _bare_names(query):
+            sides.append({src for src, terms in chapters.items() if _holds(terms, name)}
+                         or {src for src in sources if _holds(writers[src[0]], name)})
+    distinct: list[set[Source]] = []
+    taken: set[Source] = set()
+    for side in sides:
+        if side and side != sources and side - taken:
+            distinct.append(side - taken)
+            taken |= side
+    return distinct
+
+
+def source_named(query: str, sources: set[Source], documents: dict, acronyms: dict[str, str]) -> set[Source]:
+    """The sources of the one document or chapter a question names with its genre word
+    ("according to the South Centre note"); empty when it names none or several."""
+    chapters = {src: set(content_terms(f"{src[1]} {contract(src[1], acronyms)}")) for src in sources}
+    sides = [side for side in _referenced(query, sources, chapters, _writers(documents)) if side]
+    return sides[0] if len(sides) == 1 else set()
+
+
+def _writers(documents: dict) -> dict[str, set[str]]:
+    """Each document's metadata terms: title, organisation, month and year."""
+    return {name: set(content_terms(f"{d.meta.title} {d.meta.organisation} {d.meta.month} {d.meta.year}"))
+            for name, d in documents.items()}
+
+
+def _referenced(query: str, sources: set[Source], chapters: dict[Source, set[str]],
+                writers: dict[str, set[str]]) -> list[set[Source]]:
+    """The sources named with a genre word, in order; those named by a year alone ("its own
+    2006 paper") last; a document that holds a named chapter left out."""
     sides: list[set[Source]] = []
-    dated: list[set[Source]] = []  # named by a year alone ("its own 2006 paper"): read last
+    dated: list[set[Source]] = []
     parts: list[set[Source]] = []
     for words, part in _references(query):
         side = _chapters_named(words, chapters) if part else set()
@@ -52,19 +84,7 @@ def named_sources(query: str, sources: set[Source], documents: dict, acronyms: d
                 continue
         sides.append(side)
     inside = {src[0] for side in parts for src in side}
-    sides = [side for side in sides + dated
-             if side in parts or not {src[0] for src in side} <= inside]  # not where a named chapter is
-    if len(sides) < 2:
-        for name in _bare_names(query):
-            sides.append({src for src, terms in chapters.items() if _holds(terms, name)}
-                         or {src for src in sources if _holds(writers[src[0]], name)})
-    distinct: list[set[Source]] = []
-    taken: set[Source] = set()
-    for side in sides:
-        if side and side != sources and side - taken:
-            distinct.append(side - taken)
-            taken |= side
-    return distinct
+    return [side for side in sides + dated if side in parts or not {src[0] for src in side} <= inside]
 
 
 def _references(query: str) -> list[tuple[list[str], bool]]:

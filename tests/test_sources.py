@@ -1,6 +1,6 @@
 from types import SimpleNamespace as NS
 
-from qa.sources import named_sources
+from qa.sources import named_sources, source_named
 
 DOCS = {
     "iom.txt": NS(meta=NS(title="Perspectives and Experiences of IOM", organisation="International Organization for "
@@ -52,3 +52,11 @@ def test_bare_names_are_chapters_titled_with_them_else_their_organisation_s_docu
     un = {src for src in SOURCES if src[0] == "un.txt"}
     iom = {("un.txt", "International Organization for Migration")}
     assert sides("Do IOM and the UN agree on remittances?") == [iom, un - iom]  # a source is on one side only
+
+
+def test_one_source_named_with_its_genre_word_is_where_the_answer_comes_from():
+    assert source_named("How many countries had ratified the protocols, according to the South Centre note?",
+                        SOURCES, DOCS, ACRONYMS) == {("sc.txt", "II. BACKGROUND")}
+    assert source_named("How many countries had ratified the protocols?", SOURCES, DOCS, ACRONYMS) == set()
+    assert source_named("What do the South Centre note and the GFMD civil society report say?",
+                        SOURCES, DOCS, ACRONYMS) == set()  # two sources: a comparison's sides
