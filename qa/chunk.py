@@ -1,6 +1,10 @@
-"""Chunking: pack the sentences of consecutive paragraphs of one section into passages."""
+"""Chunking: pack the sentences of consecutive paragraphs of one section into passages, and find
+where a sentence cut by a page break goes on."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Sequence
 
 from .segment import Paragraph, clean
 from .types import Passage, Sentence
@@ -53,3 +57,28 @@ def chunk(doc: str, text: str, paragraphs: list[Paragraph], max_chars: int = 900
             group.append((a, b))
     close()
     return passages, sentences
+
+
+_CUT = re.compile(r"[a-z,]$")  # "... temporary workers admitted by", at the foot of a page
+CUT_REACH = 8  # sentences of footnotes and page furniture a cut sentence may skip
+CUT_MIN_WORDS = 7  # a shorter line without a full stop is a heading, not half a sentence
+
+
+def continuations(sentences: Sequence[Sentence]) -> dict[int, int]:
+    """Sentences a page break cut, mapped to where they go on.
+
+    A sentence of at least ``CUT_MIN_WORDS`` words that ends mid-phrase ("... admitted by")
+    continues at the next sentence of its document, within ``CUT_REACH``, that starts in lower
+    case ("industrialized countries by 3% ..."); the footnotes of the page lie between them.
+    """
+    links: dict[int, int] = {}
+    for i, sentence in enumerate(sentences):
+        if len(sentence.text.split()) < CUT_MIN_WORDS or not _CUT.search(sentence.text.rstrip()):
+            continue
+        for j in range(i + 1, min(i + 1 + CUT_REACH, len(sentences))):
+            if sentences[j].doc != sentence.doc:
+                break
+            if sentences[j].text[:1].islower():
+                links[i] = j
+                break
+    return links

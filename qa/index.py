@@ -30,7 +30,7 @@ import numpy as np
 
 from .acronyms import contract, expand, find_acronyms
 from .ann import build_faiss, resolve_factory, set_nprobe
-from .chunk import chunk
+from .chunk import chunk, continuations
 from .corpus import corpus_hash
 from .embed import Embedder
 from .files import atomic_write
@@ -76,6 +76,9 @@ class Index:
     def __post_init__(self) -> None:
         bounds = np.searchsorted([s.passage for s in self.sentences], np.arange(len(self.passages) + 1))
         self._passage_sentences = [range(int(a), int(b)) for a, b in zip(bounds, bounds[1:])]
+        # A sentence a page break cut -> where it goes on, and back (see qa.chunk.continuations).
+        self.continues = continuations(self.sentences)
+        self.continued = {tail: head for head, tail in self.continues.items()}
 
     # --- building ---------------------------------------------------------------------
 

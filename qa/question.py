@@ -21,7 +21,7 @@ PATTERNS = {
     MONEY: re.compile(rf"(?:(?:US\s?\$|USD|EUR|Euros?\b|€|\$|£|CHF)\s?{_NUMBER}(?:\s?(?:million|billion|bn|m)\b)?"
                       rf"|{_NUMBER}\s?(?:million|billion)?\s?(?:US dollars|dollars|[Ee]uros?|pounds|francs|USD|EUR)\b)"),
     PERCENT: re.compile(rf"{_NUMBER}\s?(?:%|per\s?cent|percent)"),
-    RATE: re.compile(rf"{_NUMBER}\s?(?:%|per\s?cent|percent)|\b[\w-]+fold\b|\b(?:doubl|tripl|quadrupl)\w*"),
+    RATE: re.compile(rf"{_NUMBER}\s?(?:%|per\s?cent|percent|times\b)|\b[\w-]+fold\b|\b(?:doubl|tripl|quadrupl)\w*"),
     DATE: re.compile(rf"\b(?:(?:\d{{1,2}}\s)?{_MONTH}\s)?(?:1[89]\d\d|20\d\d)\b"),
     COUNT: re.compile(r"\b(?:\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?|one|two|three|four|five|six|"
                       r"seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen|"
@@ -52,7 +52,8 @@ _WHICH = (r"\b(?:which|what)\s+(?:(?!(?:does|do|did|can|could|should|would|will|
 # Wording that asks for each answer type, in order of precedence ("how much ... percentage").
 _ASKS = {
     RATE: re.compile(r"\bhow (?:fast|quickly)\b|\b(?:what|which) (?:\w+ )?rate\b"
-                     r"|\bhow much (?:\w+ ){1,6}?(?:grown|grew|grow|increased|risen|rose)\b"),
+                     r"|\bhow much (?:\w+ ){1,8}?(?:grown|grew|grow|increased|risen|rose|widen\w*|narrow\w*|f[ae]ll"
+                     r"|fallen|declined|dropped)\b"),
     PERCENT: re.compile(r"\b(?:percentage|per ?cent|what share|what proportion)\b|%"),
     MONEY: re.compile(r"\bhow much\b|\bbudget\b|\bcost\b|\bfees?\b|\bcharges?\b|\bprice\b|\bwhat amount\b"
                       r"|\bfund(?:s|ing)?\b.*\bhow\b"),

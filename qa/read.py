@@ -197,17 +197,22 @@ def _take_value(question: Question, scored: list[tuple[float, int, int]], ix, ch
 
 
 def _take(ix, chosen: list[int], s: int, follow: bool = False) -> None:
-    """Quote a sentence, with the one before when it draws a conclusion from that ("Therefore
-    it is often not the poorest that migrate"), and with the next one when that carries it on
-    ("The meeting was chaired by..."), when it is too short to stand alone, or with ``follow``
-    (the best sentence of an explanation: the reasons follow the claim)."""
+    """Quote a sentence, with its other half when a page break cut it, with the one before when
+    it draws a conclusion from that ("Therefore it is often not the poorest that migrate"), and
+    with the next one when that carries it on ("The meeting was chaired by..."), when it is too
+    short to stand alone, or with ``follow`` (the best sentence of an explanation: the reasons
+    follow the claim)."""
     before = s - 1
     if _CONCLUDES.match(ix.sentences[s].text) and before >= 0 and before not in chosen \
             and ix.sentences[before].passage == ix.sentences[s].passage and _words(ix, chosen + [before, s]) <= MAX_WORDS:
         chosen.append(before)
     chosen.append(s)
-    after = s + 1
-    if after < len(ix.sentences) and after not in chosen and ix.sentences[after].passage == ix.sentences[s].passage \
+    for half in (ix.continues.get(s), ix.continued.get(s)):  # the rest of a sentence a page break cut
+        if half is not None and half not in chosen and _words(ix, chosen + [half]) <= MAX_WORDS:
+            chosen.append(half)
+    after = s + 1  # (after a cut sentence come the footnotes of its page)
+    if s not in ix.continues and after < len(ix.sentences) and after not in chosen \
+            and ix.sentences[after].passage == ix.sentences[s].passage \
             and (follow or _CARRIES_ON.match(ix.sentences[after].text) or len(ix.sentences[s].text.split()) < SHORT
                  or ix.sentences[after].text.rstrip().endswith(":")) \
             and _words(ix, chosen + [after]) <= MAX_WORDS:

@@ -246,7 +246,7 @@ def test_a_quoted_sentence_brings_the_one_that_carries_it_on():
     from qa.read import _take
 
     long = "A General Assembly panel on migration and human rights was held in New York in July 2006."
-    ix = NS(sentences=[NS(passage=0, text=long), NS(passage=0, text="The meeting was chaired by Mr. Hachani."),
+    ix = NS(continues={}, continued={}, sentences=[NS(passage=0, text=long), NS(passage=0, text="The meeting was chaired by Mr. Hachani."),
                        NS(passage=0, text=long), NS(passage=0, text="Remittances grew in 2006."),
                        NS(passage=0, text=long), NS(passage=1, text="The next passage starts here.")])
     for first, expected in [(0, [0, 1]), (2, [2]), (4, [4])]:
@@ -254,7 +254,7 @@ def test_a_quoted_sentence_brings_the_one_that_carries_it_on():
         _take(ix, chosen, first)
         assert chosen == expected
     reason = "Migrants need a certain income threshold to afford international travel, money and networks."
-    ix = NS(sentences=[NS(passage=0, text=reason), NS(passage=0, text="Therefore it is often not the poorest that migrate.")])
+    ix = NS(continues={}, continued={}, sentences=[NS(passage=0, text=reason), NS(passage=0, text="Therefore it is often not the poorest that migrate.")])
     chosen = []
     _take(ix, chosen, 1)
     assert chosen == [0, 1]  # a conclusion comes with its reason
@@ -271,7 +271,7 @@ def test_a_sentence_that_introduces_a_list_brings_its_items():
     long = "The agenda of the Civil Society Day mirrored the government agenda to a large extent in 2007."
     texts = [long, "Three specific themes were identified:", "- Human capital and labour mobility;",
              "- Remittances and other diaspora resources;", "These themes framed the debates.", "- Not an item of it."]
-    ix = NS(sentences=[NS(passage=0, text=t) for t in texts])
+    ix = NS(continues={}, continued={}, sentences=[NS(passage=0, text=t) for t in texts])
     for first, expected in [(0, [0, 1, 2, 3]), (1, [1, 2, 3])]:
         chosen: list[int] = []
         _take(ix, chosen, first)
@@ -285,7 +285,7 @@ def test_a_comparison_of_named_sources_quotes_each():
 
     docs = {"iom.txt": NS(meta=NS(organisation="IOM", title="Perspectives", month="April", year="2006")),
             "sc.txt": NS(meta=NS(organisation="South Centre", title="Note", month="September", year="2006"))}
-    ix = NS(documents=docs, acronyms={}, passages=[NS(section="Members"), NS(section="Members")],
+    ix = NS(continues={}, continued={}, documents=docs, acronyms={}, passages=[NS(section="Members"), NS(section="Members")],
             sentences=[NS(doc="iom.txt", passage=0, start=0, text="IOM has 116 member States, 21 observer States and some 75 observer organisations."),
                        NS(doc="iom.txt", passage=0, start=90, text="Membership grew over ten years."),
                        NS(doc="sc.txt", passage=1, start=0, text="IOM has 118 member states.")])
@@ -302,7 +302,7 @@ def test_a_typed_question_takes_the_value_from_the_best_passage():
 
     from qa.read import _select
 
-    ix = NS(sentences=[NS(doc="a", passage=0, start=0, text="JMDI entered its second phase in December 2012, "
+    ix = NS(continues={}, continued={}, sentences=[NS(doc="a", passage=0, start=0, text="JMDI entered its second phase in December 2012, "
                           "focusing on local authorities as partners of civil society in migration and development."),
                        NS(doc="a", passage=0, start=120, text="Programme activities are funded over three years, "
                           "with a total budget of USD 9.5 million."),
@@ -320,7 +320,7 @@ def test_a_question_in_two_parts_gets_two_quotes():
     from qa.read import _select
 
     long = "In November 2005 the Director General gathered a group of chief executives as a Business Advisory Board."
-    ix = NS(sentences=[NS(doc="a", passage=0, start=0, text=long),
+    ix = NS(continues={}, continued={}, sentences=[NS(doc="a", passage=0, start=0, text=long),
                        NS(doc="a", passage=1, start=200, text=long.replace("November 2005", "2006"))])
     scored = [(2.0, 0, 0), (1.95, 1, 1)]
     assert _select(parse("When was the Business Advisory Board set up?"), scored, ix, []) == [0]

@@ -1,0 +1,40 @@
+from types import SimpleNamespace as NS
+
+from qa.chunk import chunk, continuations
+from qa.read import _take
+from qa.segment import segment
+
+PAGE_BREAK = """Temporary Movement
+
+Researchers estimating the gain for the world economy have found that increasing the share of temporary workers admitted by
+
+13 For more information on informal dialogues, see Section 4.2.
+
+14 Formerly the Labour Ministerial Consultations. It is a Regional Consultative Process.
+
+industrialized countries by 3% of their total labour force could generate gains of USD 156 billion annually. The principal beneficiaries would be developing countries.
+"""
+
+
+def test_a_sentence_a_page_break_cut_goes_on_after_the_footnotes():
+    _, sentences = chunk("a.txt", PAGE_BREAK, segment(PAGE_BREAK))
+    links = continuations(sentences)
+    assert [(sentences[h].text.split()[-1], sentences[t].text.split()[0]) for h, t in links.items()] \
+        == [("by", "industrialized")]
+
+
+def test_a_short_line_without_a_full_stop_is_no_cut_sentence():
+    lines = [NS(doc="a", text="Challenges identified in FAO work"), NS(doc="a", text="migrants, it said, return."),
+             NS(doc="a", text="It ends mid-phrase in one document and the next"), NS(doc="b", text="starts in another.")]
+    assert continuations(lines) == {}
+
+
+def test_the_reader_quotes_both_halves_of_a_cut_sentence():
+    texts = ["Increasing the share of temporary workers admitted by", "13 For more information, see 4.2.",
+             "industrialized countries by 3% could generate USD 156 billion annually."]
+    sentences = [NS(doc="a", passage=p, text=t) for p, t in zip((0, 0, 1), texts)]
+    ix = NS(sentences=sentences, continues={0: 2}, continued={2: 0})
+    for first in (0, 2):
+        chosen: list[int] = []
+        _take(ix, chosen, first)
+        assert sorted(chosen) == [0, 2]
