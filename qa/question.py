@@ -52,7 +52,7 @@ _WHICH = (r"\b(?:which|what)\s+(?:(?!(?:does|do|did|can|could|should|would|will|
 # Wording that asks for each answer type, in order of precedence ("how much ... percentage").
 _ASKS = {
     RATE: re.compile(r"\bhow (?:fast|quickly)\b|\b(?:what|which) (?:\w+ )?rate\b"
-                     r"|\bhow much (?:\w+ ){1,8}?(?:grown|grew|grow|increased|risen|rose|widen\w*|narrow\w*|f[ae]ll"
+                     r"|\bhow much\b[^?]*?\b(?:grown|grew|grow|increased|risen|rose|widen\w*|narrow\w*|f[ae]ll"
                      r"|fallen|declined|dropped)\b"),
     PERCENT: re.compile(r"\b(?:percentage|per ?cent|what share|what proportion)\b|%"),
     MONEY: re.compile(r"\bhow much\b|\bbudget\b|\bcost\b|\bfees?\b|\bcharges?\b|\bprice\b|\bwhat amount\b"

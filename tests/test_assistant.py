@@ -73,7 +73,9 @@ def test_how_fast_asks_for_a_rate_of_growth():
     assert parse("How quickly was the number of migrants growing in the 1990s?").expects == RATE
     assert parse("What compliance rate does the Special Rapporteur cite?").expects == RATE
     assert parse("How much has the number of students abroad grown?").expects == RATE
+    assert parse("How much did the income gap between rich and poor countries widen?").expects == RATE
     assert parse("How much does HIRDA send each year?").expects == MONEY
+    assert short_answer(RATE, "Their GDP went from 41 times to 66 times that of the poorest.", "How much?") == "41 times"
     assert short_answer(RATE, "Since 1975 it has grown nearly four-fold, to 3.6 million.", "How fast?") == "four-fold"
     assert short_answer(RATE, "Migration grew at 6% per year in the 1990s.", "How quickly?") == "6%"
     assert short_answer(RATE, "Remittances doubled in ten years.", "How fast?") == "doubled"
