@@ -60,25 +60,28 @@ def chunk(doc: str, text: str, paragraphs: list[Paragraph], max_chars: int = 900
 
 
 _CUT = re.compile(r"[a-z,]$")  # "... temporary workers admitted by", at the foot of a page
-CUT_REACH = 8  # sentences of footnotes and page furniture a cut sentence may skip
+_ITEM = re.compile(r"(?:[-•*]|\(?[a-z0-9]{1,4}[.)])\s")  # "(a) Policy flexibility…": a heading or an item
+CUT_REACH = 8  # how many sentences on the other half may be, past footnotes and page furniture
 CUT_MIN_WORDS = 7  # a shorter line without a full stop is a heading, not half a sentence
 
 
 def continuations(sentences: Sequence[Sentence]) -> dict[int, int]:
     """Sentences a page break cut, mapped to where they go on.
 
-    A sentence of at least ``CUT_MIN_WORDS`` words that ends mid-phrase ("... admitted by")
-    continues at the next sentence of its document, within ``CUT_REACH``, that starts in lower
-    case ("industrialized countries by 3% ..."); the footnotes of the page lie between them.
+    A sentence of at least ``CUT_MIN_WORDS`` words, not a list item, that ends mid-phrase
+    ("... admitted by") continues at the next sentence of its document, at most ``CUT_REACH``
+    on, that starts in lower case ("industrialized countries by 3% ..."); the footnotes of the
+    page lie between them. A continuation has one head: the nearest.
     """
-    links: dict[int, int] = {}
+    heads: dict[int, int] = {}  # continuation -> head
     for i, sentence in enumerate(sentences):
-        if len(sentence.text.split()) < CUT_MIN_WORDS or not _CUT.search(sentence.text.rstrip()):
+        text = sentence.text.rstrip()
+        if len(text.split()) < CUT_MIN_WORDS or not _CUT.search(text) or _ITEM.match(text):
             continue
         for j in range(i + 1, min(i + 1 + CUT_REACH, len(sentences))):
             if sentences[j].doc != sentence.doc:
                 break
             if sentences[j].text[:1].islower():
-                links[i] = j
+                heads[j] = i  # a later head is nearer
                 break
-    return links
+    return {head: tail for tail, head in sorted(heads.items())}

@@ -15,17 +15,17 @@ COUNTRY, COUNTRIES = "country", "countries"  # "which countries" asks for two or
 RATE = "rate"  # of growth or of a share: "6% a year", "fourfold", "doubled"
 
 _NUMBER = r"(?<![\d,.])\d[\d,.]*"  # from the start of a number only: linear on long digit runs
+_FOLD = r"\b(?:two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|\d+)-?fold\b"  # "four-fold"
 _HONORIFIC = r"(?:Mr|Ms|Mrs|Dr|H\.E)"
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 PATTERNS = {
     MONEY: re.compile(rf"(?:(?:US\s?\$|USD|EUR|Euros?\b|€|\$|£|CHF)\s?{_NUMBER}(?:\s?(?:million|billion|bn|m)\b)?"
                       rf"|{_NUMBER}\s?(?:million|billion)?\s?(?:US dollars|dollars|[Ee]uros?|pounds|francs|USD|EUR)\b)"),
     PERCENT: re.compile(rf"{_NUMBER}\s?(?:%|per\s?cent|percent)"),
-    RATE: re.compile(rf"{_NUMBER}\s?(?:%|per\s?cent|percent|times\b)|\b[\w-]+fold\b|\b(?:doubl|tripl|quadrupl)\w*"),
+    RATE: re.compile(rf"{_NUMBER}\s?(?:%|per\s?cent|percent|times\b)|{_FOLD}|\b(?:doubl|tripl|quadrupl)(?:ed|es|ing)\b"),
     DATE: re.compile(rf"\b(?:(?:\d{{1,2}}\s)?{_MONTH}\s)?(?:1[89]\d\d|20\d\d)\b"),
-    COUNT: re.compile(r"\b(?:\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?|one|two|three|four|five|six|"
-                      r"seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen|"
-                      r"[\w-]+fold)\b(?!\s?%)"),
+    COUNT: re.compile(rf"(?:{_FOLD}|\b(?:\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?|one|two|three|four|five|six|"
+                      r"seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen)\b)(?!\s?%)"),
     URL: re.compile(r"\b(?:https?://|www\.)[^\s)\]]*[^\s.,;:)\]]"),
     PERSON: re.compile(rf"\b{_HONORIFIC}\.?(?:\s{_HONORIFIC}\.?)?(?:\s[A-Z][\w-]+)+"
                        r"|\b[A-Z][a-zß-öø-ÿ]+\s(?:[A-Z]\.\s)?[A-Z][a-zß-öø-ÿ-]+\b"),
@@ -51,8 +51,8 @@ _WHICH = (r"\b(?:which|what)\s+(?:(?!(?:does|do|did|can|could|should|would|will|
           r"[\w-]+\s+){0,3}?")
 # Wording that asks for each answer type, in order of precedence ("how much ... percentage").
 _ASKS = {
-    RATE: re.compile(r"\bhow (?:fast|quickly)\b|\b(?:what|which) (?:\w+ )?rate\b"
-                     r"|\bhow much\b[^?]*?\b(?:grown|grew|grow|increased|risen|rose|widen\w*|narrow\w*|f[ae]ll"
+    RATE: re.compile(r"\bhow (?:fast|quickly)\b|\b(?:what|which) (?:\w+ ){0,3}rate\b"
+                     r"|\bhow much\b[^?,]*?\b(?:grown|grew|grow|increased|risen|rose|widen\w*|narrow\w*|f[ae]ll"
                      r"|fallen|declined|dropped)\b"),
     PERCENT: re.compile(r"\b(?:percentage|per ?cent|what share|what proportion)\b|%"),
     MONEY: re.compile(r"\bhow much\b|\bbudget\b|\bcost\b|\bfees?\b|\bcharges?\b|\bprice\b|\bwhat amount\b"
@@ -159,7 +159,8 @@ def short_answer(expects: str, sentence: str, question: str, common: frozenset[s
         return ""
     found = _values(expects, sentence, common)
     asked = question.lower()
-    found = [f for f in found if f.lower() not in asked]  # a value already in the question is not the answer
+    # a value already in the question is not the answer ("Mali" is no answer to "... informality")
+    found = [f for f in found if not re.search(rf"(?<!\w){re.escape(f.lower())}(?!\w)", asked)]
     if expects in (COUNTRY, COUNTRIES):
         return ", ".join(found)  # the country named, or all of them
     return found[0] if found else ""

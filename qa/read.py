@@ -30,7 +30,8 @@ MAX_WORDS = 100  # a long sentence (about 60 words) and the sentence that carrie
 # A support sentence scores at least this share of the best one (from another passage: more).
 FLOOR = {"other": 0.85, "elsewhere": 0.9}
 YEAR = re.compile(r"(?:19|20)\d\d")
-_ACRONYM_RUN = re.compile(r"\b[A-Z]{2,}[A-Za-z]*(?:\s+[A-Z]{2,}[A-Za-z]*)*\b")
+# A word, and whether a sentence opens with it: not after "e.g.", "Dr." or "U.S.".
+_WORD_OPENS = re.compile(r"(^|(?:(?<=[a-z]{2})|(?<=[\d)\"”’']))[.?!:]\s+)?([\w’'-]+)")
 _PLURAL_ACRONYM = re.compile(r"(?:[A-Z][a-z]?){2,}s")
 KEY_PASSAGES = 3  # a key word of the question must appear in one of these top passages
 # A nationality word the passages may give as its country: "Dutch" rules are the Netherlands'.
@@ -94,11 +95,12 @@ class ExtractiveReader:
             missing = [] if on_focus else [w for w in re.findall(r"[\w’'-]+", question.focus)
                                            if focus & set(content_terms(w))]
         if question.kind != "compare":  # a question that names its source is answered from it
-            named = source_named(retrieval.query, {_source(ix, s) for _, s, _ in scored}, ix.documents, ix.acronyms)
+            named = source_named(retrieval.query, {_source(ix, s) for _, s, _ in scored},
+                                 retriever.document_terms, ix.acronyms)
             scored = [x for x in scored if _source(ix, x[1]) in named] or scored
         best_score = scored[0][0]
         chosen = _select(question, scored, ix,
-                         _sides(retrieval.query, scored, ix) if question.kind == "compare" else [],
+                         _sides(retrieval.query, scored, retriever) if question.kind == "compare" else [],
                          retriever.common_words)
         asks_value = question.expects != NONE
         missing = list(dict.fromkeys(missing + _missing_terms(retrieval.query, chosen, hits, retriever, asks_value)))
@@ -236,10 +238,11 @@ def _take_items(ix, chosen: list[int], s: int) -> None:
         item += 1
 
 
-def _sides(query: str, scored: list[tuple[float, int, int]], ix) -> list[set]:
+def _sides(query: str, scored: list[tuple[float, int, int]], retriever: Retriever) -> list[set]:
     """The sources (document, chapter) of each source a comparison names, among those of the
     candidate sentences (see :func:`qa.sources.named_sources`)."""
-    return named_sources(query, {_source(ix, s) for _, s, _ in scored}, ix.documents, ix.acronyms)
+    ix = retriever.index
+    return named_sources(query, {_source(ix, s) for _, s, _ in scored}, retriever.document_terms, ix.acronyms)
 
 
 def _words(ix, sentences: list[int]) -> int:
@@ -254,7 +257,7 @@ def _source(ix, s: int) -> tuple[str, str]:
 def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever, value: bool = False) -> list[str]:
     """Key words of the question (years, names, unknown acronyms) found in none of the top
     passages nor the passages of the chosen sentences. With ``value`` (the question asks for a
-    number, sum, share, date or country) every key word must be in the quoted passages: a share of
+    number, sum, share, rate, date or country) every key word must be in the quoted passages: a share of
     Mexico's GDP comes from a passage about Mexico. A year must be there too, or in the passage
     before one in the same section, which often names the meeting or report a passage goes on about."""
     ix = retriever.index
@@ -294,7 +297,7 @@ def key_words(query: str, acronyms: dict[str, str]) -> list[str]:
     nouns, not names.
     """
     # (word, whether it opens a sentence, where a capital says nothing: "Compare what...")
-    words = [(m.group(2), m.group(1) is not None) for m in re.finditer(r"(^|[.?!:]\s+)?([\w’'-]+)", query)]
+    words = [(m.group(2), m.group(1) is not None) for m in _WORD_OPENS.finditer(query)]
     keys: list[str] = []
     run: list[str] = []
     for word, opens in words + [("", False)]:

@@ -70,9 +70,10 @@ class Retriever:
         self.idf = Idf(terms)
         # A passage also "holds" its document's title, organisation and date, so that questions
         # naming the source ("the South Centre note", "IOM's April 2006 paper") match its passages.
-        meta = {name: frozenset(content_terms(f"{d.meta.title} {d.meta.organisation} {d.meta.month} {d.meta.year}"))
-                for name, d in self.index.documents.items()}
-        self.passage_terms = [t | meta[p.doc] for t, p in zip(terms, self.index.passages)]
+        self.document_terms = {name: frozenset(content_terms(f"{d.meta.title} {d.meta.organisation} {d.meta.month} "
+                                                             f"{d.meta.year}"))
+                               for name, d in self.index.documents.items()}
+        self.passage_terms = [t | self.document_terms[p.doc] for t, p in zip(terms, self.index.passages)]
         # Words the corpus also writes in lower case: capitalised, they are no one's name.
         self.common_words = frozenset(w for d in self.index.documents.values() for w in _LOWER_WORD.findall(d.text))
         # For each kind in BONUS_KINDS, which sentences have its wording (1.0) or not (0.0).

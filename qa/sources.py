@@ -16,28 +16,28 @@ _PART = re.compile(r"(?:chapters?|sections?)$", re.I)
 # Words that end a source's name, read from its genre word backwards.
 _BEFORE_NAME = frozenset("the a an and or in of on with both each what which do does did compare from to by "
                          "its their say says said give gives between".split())
-_ACRONYM_RUN = re.compile(r"\b[A-Z]{2,}[A-Za-z]*(?:\s+[A-Z]{2,}[A-Za-z]*)*\b")
+_ACRONYM_RUN = re.compile(r"\b[A-Z]{2,}+[A-Za-z]*+(?:\s+[A-Z]{2,}+[A-Za-z]*+)*\b")  # possessive: linear
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
-def named_sources(query: str, sources: set[Source], documents: dict, acronyms: dict[str, str]) -> list[set[Source]]:
+def named_sources(query: str, sources: set[Source], writers: dict[str, frozenset[str]],
+                  acronyms: dict[str, str]) -> list[set[Source]]:
     """The groups of ``sources`` that each source the question names stands for, in the
     question's order. A name with its genre word points to documents ("IOM's 2006 paper": the
     IOM documents of 2006) or chapters ("UNCTAD's chapter"); a document that holds a chapter
     also named is where that chapter is ("UNCTAD's chapter in the 2013 UN report"), no side of
-    its own. Unless two sources are named so, bare names ("UN DESA and UNFPA") are chapters
+    its own. Unless two such sides are found, bare names ("UN DESA and UNFPA") are chapters
     titled with them, else the documents their organisation wrote. A name that fits every
     source is no side, and a source is on one side only.
 
     Args:
         query: the question.
         sources: the (document, chapter) pairs the candidate sentences come from.
-        documents: file name -> document, for the metadata (title, organisation, date).
+        writers: file name -> the terms of its metadata (title, organisation, month, year).
         acronyms: the corpus' acronyms, to read "UNCTAD" in "United Nations Conference on...".
     """
-    chapters = {src: set(content_terms(f"{src[1]} {contract(src[1], acronyms)}")) for src in sources}
-    writers = _writers(documents)
-    sides = _referenced(query, sources, chapters, writers)
+    chapters = _chapter_terms(sources, acronyms)
+    sides = [side for side in _referenced(query, sources, chapters, writers) if side]
     if len(sides) < 2:
         for name in _bare_names(query):
             sides.append({src for src, terms in chapters.items() if _holds(terms, name)}
@@ -51,22 +51,21 @@ def named_sources(query: str, sources: set[Source], documents: dict, acronyms: d
     return distinct
 
 
-def source_named(query: str, sources: set[Source], documents: dict, acronyms: dict[str, str]) -> set[Source]:
+def source_named(query: str, sources: set[Source], writers: dict[str, frozenset[str]],
+                 acronyms: dict[str, str]) -> set[Source]:
     """The sources of the one document or chapter a question names with its genre word
     ("according to the South Centre note"); empty when it names none or several."""
-    chapters = {src: set(content_terms(f"{src[1]} {contract(src[1], acronyms)}")) for src in sources}
-    sides = [side for side in _referenced(query, sources, chapters, _writers(documents)) if side]
+    sides = [side for side in _referenced(query, sources, _chapter_terms(sources, acronyms), writers) if side]
     return sides[0] if len(sides) == 1 else set()
 
 
-def _writers(documents: dict) -> dict[str, set[str]]:
-    """Each document's metadata terms: title, organisation, month and year."""
-    return {name: set(content_terms(f"{d.meta.title} {d.meta.organisation} {d.meta.month} {d.meta.year}"))
-            for name, d in documents.items()}
+def _chapter_terms(sources: set[Source], acronyms: dict[str, str]) -> dict[Source, set[str]]:
+    """Each chapter's title terms, with the acronyms of the bodies it spells out."""
+    return {src: set(content_terms(f"{src[1]} {contract(src[1], acronyms)}")) for src in sources}
 
 
 def _referenced(query: str, sources: set[Source], chapters: dict[Source, set[str]],
-                writers: dict[str, set[str]]) -> list[set[Source]]:
+                writers: dict[str, frozenset[str]]) -> list[set[Source]]:
     """The sources named with a genre word, in order; those named by a year alone ("its own
     2006 paper") last; a document that holds a named chapter left out."""
     sides: list[set[Source]] = []
@@ -121,7 +120,7 @@ def _chapters_named(words: list[str], chapters: dict[Source, set[str]]) -> set[S
     return {src for src, terms in chapters.items() if _holds(terms, name)}
 
 
-def _documents_named(words: list[str], writers: dict[str, set[str]]) -> tuple[set[str], bool]:
+def _documents_named(words: list[str], writers: dict[str, frozenset[str]]) -> tuple[set[str], bool]:
     """The documents whose metadata holds most of the name's words and all its years, and
     whether any word besides a year matched."""
     years = {w for w in words if _YEAR.fullmatch(w)}

@@ -63,6 +63,10 @@ def test_which_countries_asks_for_the_countries_a_sentence_names():
     assert country_names("Trinidad and Tobago, The Netherlands and Turkey") == ["Trinidad and Tobago", "Netherlands",
                                                                                "Turkey"]
     assert country_names("The Nigerian delegation met in Georgetown.") == []  # whole words only
+    assert country_names("The Republic of Moldova signed; Moldova ratified.") == ["Republic of Moldova"]  # one country
+    assert country_names("the Democratic Republic of the Congo") == ["Democratic Republic of the Congo"]
+    assert short_answer(COUNTRIES, "Mali, Senegal and Oman", "Which countries tackle informality?") \
+        == "Mali, Senegal, Oman"  # "Mali" in "informality" is no country the question names
     assert short_answer(COUNTRIES, listed, "Which countries piloted it with Mali?") \
         == "Bangladesh, Jamaica, Republic of Moldova"  # a country the question names is no answer
     assert matches(COUNTRY, "The conference was held in Mexico.")
@@ -80,6 +84,9 @@ def test_how_fast_asks_for_a_rate_of_growth():
     assert short_answer(RATE, "Migration grew at 6% per year in the 1990s.", "How quickly?") == "6%"
     assert short_answer(RATE, "Remittances doubled in ten years.", "How fast?") == "doubled"
     assert not matches(RATE, "The number of migrants reached 214 million in 2010.")
+    assert not matches(RATE, "It avoids double taxation and is a triple win; the pages unfold.")
+    assert parse("What was the growth rate of remittances?").expects == RATE
+    assert parse("How much does it cost, and has the budget grown?").expects == MONEY  # the rate is another clause
 
 
 def test_a_person_is_named_by_an_honorific_or_words_the_corpus_never_writes_in_lower_case():
@@ -285,15 +292,17 @@ def test_a_comparison_of_named_sources_quotes_each():
 
     from qa.read import _select, _sides
 
-    docs = {"iom.txt": NS(meta=NS(organisation="IOM", title="Perspectives", month="April", year="2006")),
-            "sc.txt": NS(meta=NS(organisation="South Centre", title="Note", month="September", year="2006"))}
-    ix = NS(continues={}, continued={}, documents=docs, acronyms={}, passages=[NS(section="Members"), NS(section="Members")],
+    from qa.terms import content_terms
+
+    writers = {"iom.txt": frozenset(content_terms("Perspectives IOM April 2006")),
+               "sc.txt": frozenset(content_terms("Note South Centre September 2006"))}
+    ix = NS(continues={}, continued={}, acronyms={}, passages=[NS(section="Members"), NS(section="Members")],
             sentences=[NS(doc="iom.txt", passage=0, start=0, text="IOM has 116 member States, 21 observer States and some 75 observer organisations."),
                        NS(doc="iom.txt", passage=0, start=90, text="Membership grew over ten years."),
                        NS(doc="sc.txt", passage=1, start=0, text="IOM has 118 member states.")])
     scored = [(2.0, 0, 0), (1.9, 1, 0), (1.0, 2, 1)]  # the South Centre's sentence scores far lower
     question = parse("What do IOM's paper and the South Centre note each say about membership?")
-    sides = _sides(question.text, scored, ix)
+    sides = _sides(question.text, scored, NS(index=ix, document_terms=writers))
     assert sides == [{("iom.txt", "Members")}, {("sc.txt", "Members")}]
     assert _select(question, scored, ix, sides) == [0, 2]
     assert _select(question, scored, ix, []) == [0, 1]  # unnamed sides: the best quotes
@@ -339,3 +348,10 @@ def test_kind_cues_mark_recommendations_and_explanations():
     assert fits_kind("list", "IOM's work falls into six categories: movements, returns, health and counter-trafficking.")
     assert not fits_kind("list", "IOM works on migration and development.")
     assert fits_kind("factoid", "Anything at all.")
+
+
+def test_a_full_stop_after_an_abbreviation_opens_no_sentence():
+    from qa.read import key_words
+
+    assert key_words("Compare e.g. Mexico and the Philippines.", {}) == ["Mexico", "Philippines"]
+    assert key_words("It grew. Compare what Mexico says.", {}) == ["Mexico"]  # "Compare" opens a sentence

@@ -38,3 +38,11 @@ def test_the_reader_quotes_both_halves_of_a_cut_sentence():
         chosen: list[int] = []
         _take(ix, chosen, first)
         assert sorted(chosen) == [0, 2]
+
+
+def test_a_continuation_has_one_head_and_a_list_item_is_none():
+    lines = [NS(doc="a", text="(a) Policy flexibility for countries to gain from migration"),
+             NS(doc="a", text="The benefits of migration for development are highest when countries"),
+             NS(doc="a", text="12 See the report of the Secretary-General."),
+             NS(doc="a", text="invest in their people.")]
+    assert continuations(lines) == {1: 3}
