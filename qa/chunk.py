@@ -60,7 +60,7 @@ def chunk(doc: str, text: str, paragraphs: list[Paragraph], max_chars: int = 900
 
 
 _CUT = re.compile(r"[a-z,]$")  # "... temporary workers admitted by", at the foot of a page
-_ITEM = re.compile(r"(?:[-•*]|\(?[a-z0-9]{1,4}[.)])\s")  # "(a) Policy flexibility…": a heading or an item
+LIST_ITEM = re.compile(r"(?:[-•*]|\(?[a-z0-9]{1,4}[.)])\s")  # "- Remittances…", "(b) Empower…", "2. Build…"
 CUT_REACH = 8  # how many sentences on the other half may be, past footnotes and page furniture
 CUT_MIN_WORDS = 7  # a shorter line without a full stop is a heading, not half a sentence
 
@@ -76,7 +76,7 @@ def continuations(sentences: Sequence[Sentence]) -> dict[int, int]:
     heads: dict[int, int] = {}  # continuation -> head
     for i, sentence in enumerate(sentences):
         text = sentence.text.rstrip()
-        if len(text.split()) < CUT_MIN_WORDS or not _CUT.search(text) or _ITEM.match(text):
+        if len(text.split()) < CUT_MIN_WORDS or not _CUT.search(text) or LIST_ITEM.match(text):
             continue
         for j in range(i + 1, min(i + 1 + CUT_REACH, len(sentences))):
             if sentences[j].doc != sentence.doc:

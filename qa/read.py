@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .acronyms import contract
+from .chunk import LIST_ITEM
 from .question import COUNTRIES, COUNTRY, NONE, PERSON, Question, fits_kind, matches, short_answer
 from .retrieve import Retrieval, Retriever
 from .sources import named_sources, source_named
@@ -46,7 +47,6 @@ RARE_SHARE = 0.25  # a follow-up's words rarer than this must be in what it is a
 _CARRIES_ON = re.compile(r"(?:The|This|These|Those|Such|It|Its|They|Their|He|She|His|Her)\b")
 # A sentence that concludes from the previous one, which holds the reason.
 _CONCLUDES = re.compile(r"(?:Therefore|Thus|Hence|Consequently|As a result|For this reason|This is why)\b")
-_LIST_ITEM = re.compile(r"(?:[-•*]|\(?[a-z0-9]{1,4}[.)])\s")  # "- Remittances…", "(b) Empower…", "2. Build…"
 CONF_MID, CONF_SCALE = 1.2, 4.0  # logistic fit of correctness on the best sentence score (dev set)
 # Below this confidence the best match is more likely wrong than right: the reader says so and
 # quotes it as the nearest passage instead of answering with it (dev set: the two answers below
@@ -230,7 +230,7 @@ def _take_items(ix, chosen: list[int], s: int) -> None:
         return
     item = intro + 1
     while item < len(ix.sentences) and ix.sentences[item].passage == ix.sentences[intro].passage \
-            and _LIST_ITEM.match(ix.sentences[item].text):
+            and LIST_ITEM.match(ix.sentences[item].text):
         if item not in chosen:
             if _words(ix, chosen + [item]) > MAX_WORDS:
                 return
