@@ -21,7 +21,9 @@ TOC_LINE_CHARS = 300  # a longer line is text even with dot leaders in it (the c
 _BLANK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _TOC_LINE = re.compile(r"(\.{4,}|…{2,}|\\dots|\t\s*\d{1,4}\s*$)")
 _PAGE_NO = re.compile(r"^(page\s+)?([0-9]{1,4}|[ivxlc]{1,6})$", re.I)
-_CHAPTER_MARK = re.compile(r"^CHAPTER(?:[\s\d]*$|\s+(?=[A-Z][a-z]))")
+# A chapter's label: "CHAPTER" alone or before its title, or "Session 3" / "Part II" on a line of its own.
+_CHAPTER_MARK = re.compile(r"^(?:CHAPTER(?:[\s\d]*$|\s+(?=[A-Z][a-z]))"
+                           r"|(?:Chapter|Session|Part|SESSION|PART)\s+(?:\d{1,2}|[IVX]{1,5})$)")
 _NUMBERED = re.compile(
     r"^(?:(?P<roman>[IVX]{1,5})\.|(?P<num>\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}\.)|[A-H]\.|Chapter\s+\d+[.:]?)\s+\S"
 )
@@ -74,7 +76,7 @@ class Heading:
     start: int
     end: int
     title: str
-    level: int
+    level: float  # 1 a chapter, 2 "1.", 3 "1.1"..., UNNUMBERED; a parent of "1." made 1.5
 
 
 def segment(text: str) -> list[Paragraph]:
@@ -143,11 +145,11 @@ def segment(text: str) -> list[Paragraph]:
             continue  # a chapter title repeated at the top of its first page
         if stack and stack[-1].level == UNNUMBERED and level < UNNUMBERED and title[:2] in ("1.", "1 "):
             # A numbered list of sub-sections starts under an unnumbered heading: that heading
-            # is their parent, one level up.
+            # is their parent, half a level up, still inside its chapter.
             parent = stack.pop()
-            while stack and stack[-1].level >= level - 1:
+            while stack and stack[-1].level >= level - 0.5:
                 stack.pop()
-            stack.append(Heading(parent.start, parent.end, parent.title, max(1, level - 1)))
+            stack.append(Heading(parent.start, parent.end, parent.title, level - 0.5))
         number = _number(title)
         while stack and (stack[-1].level >= level or _not_parent(stack[-1].title, number)):
             stack.pop()
@@ -202,13 +204,16 @@ def _trim(text: str, start: int, end: int) -> Span:
 
 
 def _running_headers(text: str, blocks: list[Span]) -> set[str]:
-    """Short one-line blocks repeated on many pages (running headers and footers)."""
-    lines = Counter(
-        text[b.start:b.end].strip()
-        for b in blocks
-        if b.end - b.start < 90 and "\n" not in text[b.start:b.end]
-    )
-    return {line for line, n in lines.items() if n >= 4 and not line.endswith(".")}
+    """Short one-line blocks repeated on many pages (running headers and footers).
+
+    A line counts only when a sentence goes on after it at least once: a page header falls
+    mid-sentence on some page, while a section title that every chapter repeats ("5. Gaps
+    evident...", "Suggested ways forward") is always followed by a new sentence.
+    """
+    raws = [text[b.start:b.end].strip() for b in blocks]
+    lines = Counter(raw for raw in raws if len(raw) < 90 and "\n" not in raw)
+    cut = {raw for raw, nxt in zip(raws, raws[1:]) if nxt[:1].islower()}
+    return {line for line, n in lines.items() if n >= 4 and not line.endswith(".") and line in cut}
 
 
 def _is_furniture(raw: str, repeated: set[str]) -> bool:

@@ -24,7 +24,7 @@ def test_docx_headings_become_sections(tmp_path):
     assert (got.title, got.organisation, got.date) == ("Care Workers Briefing", "Care Migrants Union",
                                                        "2020-11-15")
     sections = {p.section for p in segment(got.text)}
-    assert {"1. Recruitment fees", "2. Working hours"} <= sections
+    assert {"Care Workers Briefing › 1. Recruitment fees", "Care Workers Briefing › 2. Working hours"} <= sections
     assert "Italy | 412" in got.text and "- Rest days were often cancelled." in got.text
 
 

@@ -87,3 +87,25 @@ def test_clean_removes_marks_but_offsets_stay_raw():
 def test_markdown_headings_keep_their_first_character():
     text = "# Survey\n\n## 1. Housing\n\nRooms are shared by six people.\n"
     assert [p.section for p in segment(text)] == ["Survey › 1. Housing"]
+
+
+def test_a_title_every_chapter_repeats_is_a_heading_and_a_running_header_is_not():
+    chapters = "".join(
+        f"CHAPTER\n\nAgency {name}\n\n1. Activities\n\n{name} trains officials.\n\n"
+        f"2. Recommendations for the Dialogue\n\n{name} recommends more data.\n\n"
+        for name in "ABCDE")
+    sections = [p.section for p in segment(chapters)]
+    assert "Agency C › 2. Recommendations for the Dialogue" in sections
+    running = "".join(f"Page {i} tells how the number of\n\nMigration Report\n\nmigrants grew.\n\n" for i in range(5))
+    # It cuts sentences: page furniture, skipped; each sentence is one paragraph across it.
+    assert [running[p.start:p.end].split()[:2] for p in segment(running)] == [["Page", str(i)] for i in range(5)]
+
+
+def test_session_labels_open_chapters_and_numbered_points_stay_inside_them():
+    text = "".join(f"Session {i}\n\n{topic}\n\nBackground\n\nThe context of {topic.lower()}.\n\n"
+                   f"Suggested ways forward\n\n1. Rights\n\nRights come first.\n\n2. Data\n\nData matter.\n\n"
+                   for i, topic in enumerate(["Remittances", "Diasporas"], start=1))
+    sections = [p.section for p in segment(text)]
+    assert sections == ["Remittances › Background", "Remittances › Suggested ways forward › 1. Rights",
+                        "Remittances › Suggested ways forward › 2. Data", "Diasporas › Background",
+                        "Diasporas › Suggested ways forward › 1. Rights", "Diasporas › Suggested ways forward › 2. Data"]
