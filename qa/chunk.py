@@ -4,7 +4,7 @@ where a sentence cut by a page break goes on."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .segment import Paragraph, clean
 from .types import Passage, Sentence
@@ -63,6 +63,28 @@ _CUT = re.compile(r"[a-z,]$")  # "... temporary workers admitted by", at the foo
 LIST_ITEM = re.compile(r"(?:[-•*]|\(?[a-z0-9]{1,4}[.)])\s")  # "- Remittances…", "(b) Empower…", "2. Build…"
 CUT_REACH = 8  # how many sentences on the other half may be, past footnotes and page furniture
 CUT_MIN_WORDS = 7  # a shorter line without a full stop is a heading, not half a sentence
+
+
+# A footnote that only points to a source and ends there: "¹¹ UNHCR, "The 10-Point Plan in Action"
+# (February 2011), available from www…", "⁴ See GCIM, *Migration in an Interconnected World*
+# (Geneva, GCIM, 2005)."; not one that goes on to say something ("<http://…> the Centre for
+# Disease Control show that migrants…").
+_FOOTNOTE = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*\S")
+_CITES = re.compile(r"available (?:from|at|on)|downloaded from|(?:www\.|https?://)\S*"
+                    r"|\([^()]*,\s*(?:\d{1,2}\s)?(?:[A-Z][a-z]+\s)?(?:19|20)\d\d\)")
+CITE_TAIL_WORDS = 2  # a web address split by a page's line break leaves a word or two after it
+
+
+def references(sentences: Sequence[Sentence], texts: Mapping[str, str]) -> frozenset[int]:
+    """Positions of the footnotes that only cite a publication or a web page: nothing to quote
+    as an answer (a footnote with content, "chaired by H.E. Mr. Ali Hachani", is not one)."""
+    found = set()
+    for i, sentence in enumerate(sentences):
+        text = texts[sentence.doc][sentence.start:sentence.end]
+        ends = [m.end() for m in _CITES.finditer(text)] if _FOOTNOTE.match(text) else []
+        if ends and len(text[ends[-1]:].split()) <= CITE_TAIL_WORDS:
+            found.add(i)
+    return frozenset(found)
 
 
 def continuations(sentences: Sequence[Sentence]) -> dict[int, int]:

@@ -30,7 +30,7 @@ import numpy as np
 
 from .acronyms import contract, expand, find_acronyms
 from .ann import build_faiss, resolve_factory, set_nprobe
-from .chunk import chunk, continuations
+from .chunk import chunk, continuations, references
 from .corpus import corpus_hash
 from .embed import Embedder
 from .files import atomic_write
@@ -79,6 +79,8 @@ class Index:
         # A sentence a page break cut -> where it goes on, and back (see qa.chunk.continuations).
         self.continues = continuations(self.sentences)
         self.continued = {tail: head for head, tail in self.continues.items()}
+        # Footnotes that only cite a source: no answer, unless a web address is asked for.
+        self.references = references(self.sentences, {name: d.text for name, d in self.documents.items()})
 
     # --- building ---------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .acronyms import contract
 from .chunk import LIST_ITEM
-from .question import COUNTRIES, COUNTRY, NONE, PERSON, Question, fits_kind, matches, short_answer
+from .question import COUNTRIES, COUNTRY, NONE, PERSON, URL, Question, fits_kind, matches, short_answer
 from .retrieve import Retrieval, Retriever
 from .sources import named_sources, source_named
 from .terms import STOP, content_terms
@@ -133,6 +133,8 @@ def _score(question: Question, query: str, vector, hits, retriever: Retriever) -
         sims = ix.sentence_vectors[rows.start:rows.stop] @ vector
         p_cover = _coverage(weight, total, retriever.passage_terms[hit.position])
         for offset, s in enumerate(rows):
+            if s in ix.references and question.expects != URL:
+                continue
             sentence = ix.sentences[s]
             cover = _coverage(weight, total, set(content_terms(sentence.text)))
             typed = W_TYPE * _typed(question, sentence.text, retriever.common_words)

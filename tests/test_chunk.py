@@ -1,6 +1,6 @@
 from types import SimpleNamespace as NS
 
-from qa.chunk import chunk, continuations
+from qa.chunk import chunk, continuations, references
 from qa.read import _take
 from qa.segment import segment
 
@@ -46,3 +46,21 @@ def test_a_continuation_has_one_head_and_a_list_item_is_none():
              NS(doc="a", text="12 See the report of the Secretary-General."),
              NS(doc="a", text="invest in their people.")]
     assert continuations(lines) == {1: 3}
+
+
+FOOTNOTES = """UNHCR published its 10-Point Plan in 2007.¹¹ The meeting was chaired by a minister.¹²
+
+¹¹ UNHCR, "Refugee Protection and Mixed Migration: The 10-Point Plan in Action" (February 2011), available from www. unhcr.org/refworld/docid/4d9430ea2.html.
+
+¹² The meeting was held on July 4, 2006, and chaired by H.E. Mr. Ali Hachani of Tunisia.
+
+¹³ See GCIM, *Migration in an Interconnected World* (Geneva, GCIM, 2005).
+
+¹⁴ <http://www.cdc.gov> The Centre for Disease Control shows that migrants become more susceptible to TB.
+"""
+
+
+def test_footnotes_that_only_cite_a_source_are_references():
+    _, sentences = chunk("a.txt", FOOTNOTES, segment(FOOTNOTES))
+    found = {sentences[i].text.split()[0] for i in references(sentences, {"a.txt": FOOTNOTES})}
+    assert found == {"UNHCR,", "See"}  # not the body, not a footnote that goes on to say something
