@@ -29,7 +29,10 @@ READ_PASSAGES = 10
 SHORT = 12  # words: a sentence this short needs the next one for context
 MAX_WORDS = 100  # a long sentence (about 60 words) and the sentence that carries it on
 # A support sentence scores at least this share of the best one (from another passage: more).
-FLOOR = {"other": 0.85, "elsewhere": 0.9}
+# "elsewhere" 0.9 -> 0.93 was set over all nine gold sets together: overall correct unchanged
+# (225.7 of 360), mean citation precision 0.651 -> 0.663, answer F1 0.458 -> 0.461; 0.95 and
+# 0.97 raise precision further (0.673, 0.676) but lose one and two answers.
+FLOOR = {"other": 0.85, "elsewhere": 0.93}
 YEAR = re.compile(r"(?:19|20)\d\d")
 # A word, and whether a sentence opens with it: not after "e.g.", "Dr." or "U.S.".
 _WORD_OPENS = re.compile(r"(^|(?:(?<=[a-z]{2})|(?<=[\d)\"”’']))[.?!:]\s+)?([\w’'-]+)")
