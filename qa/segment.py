@@ -24,9 +24,12 @@ _PAGE_NO = re.compile(r"^(page\s+)?([0-9]{1,4}|[ivxlc]{1,6})$", re.I)
 # A chapter's label: "CHAPTER" alone or before its title, or "Session 3" / "Part II" on a line of its own.
 _CHAPTER_MARK = re.compile(r"^(?:CHAPTER(?:[\s\d]*$|\s+(?=[A-Z][a-z]))"
                            r"|(?:Chapter|Session|Part|SESSION|PART)\s+(?:\d{1,2}|[IVX]{1,5})$)")
+# "I.2" is "1.2" read from a PDF that printed the 1 as a capital I.
 _NUMBERED = re.compile(
-    r"^(?:(?P<roman>[IVX]{1,5})\.|(?P<num>\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}\.)|[A-H]\.|Chapter\s+\d+[.:]?)\s+\S"
+    r"^(?:(?P<roman>[IVX]{1,5})\.|(?P<num>[\dI]\.[\dI]\d?(?:\.\d{1,2})*\.?|\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}\.)"
+    r"|[A-H]\.|Chapter\s+\d+[.:]?)\s+\S"
 )
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _MARKDOWN = re.compile(r"^(#{1,6})\s+(?=\S)")
 _BULLET = re.compile(r"^\s*(?:[-•*▪◦●–]|\(?[a-z0-9]{1,3}\)|[a-z]\.)\s+")
 _FOOTNOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
@@ -106,6 +109,7 @@ def segment(text: str) -> list[Paragraph]:
         elif levels[i] == UNNUMBERED and levels[i + 1] == UNNUMBERED:
             levels[i] = None  # runs of short lines are lists or tables, not headings
     stack: list[Heading] = []
+    seen: dict[str, Heading] = {}  # the last heading of each number ("2" -> "2. Measures...")
     counts: Counter[str] = Counter()
     out: list[Paragraph] = []
     pending: Span | None = None  # a paragraph that may go on in the next block
@@ -153,6 +157,13 @@ def segment(text: str) -> list[Paragraph]:
         number = _number(title)
         while stack and (stack[-1].level >= level or _not_parent(stack[-1].title, number)):
             stack.pop()
+        parent = seen.get(number.rpartition(".")[0])
+        if parent and not any(_number(h.title) == _number(parent.title) for h in stack) \
+                and (not stack or stack[-1].level < parent.level):
+            # "2.1" whose chapter "2. Measures..." only a contents page before the text named
+            stack.append(parent)
+        if number:
+            seen[number] = Heading(block.start, block.end, title, level)
         stack.append(Heading(block.start, block.end, title, level))
     flush()
     return out
@@ -275,8 +286,12 @@ def _is_chapter(raw: str, chapters: set[str]) -> bool:
 
 
 def _number(title: str) -> str:
-    m = re.match(r"(\d{1,2}(?:\.\d{1,2})*)\.?\s", title)
-    return m.group(1) if m else ""
+    """A heading's number in digits: "2.1 Remittances" 2.1, "II. Background" 2, "I.2 Towards" 1.2."""
+    roman = re.match(r"([IVX]{1,5})\.\s", title)
+    if roman:
+        return str(_ROMAN.get(roman.group(1), ""))
+    m = re.match(r"([\dI]{1,2}(?:\.[\dI]{1,2})*)\.?\s", title)
+    return m.group(1).replace("I", "1") if m and any(c.isdigit() or c == "." for c in m.group(1)) else ""
 
 
 def _not_parent(title: str, number: str) -> bool:
