@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .acronyms import contract
@@ -276,7 +277,7 @@ def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever, va
     abbreviated = [ix.acronyms[acr].lower() for acr in contract(query, ix.acronyms).split()
                    if any(t in have for t in content_terms(acr))]
     missing = []
-    for word in key_words(query, ix.acronyms):
+    for word in key_words(query, ix.acronyms, lambda w: max(map(retriever.idf, content_terms(w)), default=0.0)):
         terms = content_terms(word)
         if YEAR.fullmatch(word):
             if word not in dated:
@@ -294,12 +295,12 @@ def _country_held(word: str, have: set[str] | frozenset[str]) -> bool:
     return bool(_NATIONALITY.fullmatch(word)) and word[:4].lower() in {t[:4] for t in have}
 
 
-def key_words(query: str, acronyms: dict[str, str]) -> list[str]:
+def key_words(query: str, acronyms: dict[str, str], rarity: Callable[[str], float] | None = None) -> list[str]:
     """Years, names and acronyms the documents do not define, as typed.
 
-    Of a run of capitalised words only the last is kept: it names the thing ("Korea" of
-    "South Korea", "Compact" of "Global Compact"). Plural acronyms ("CEOs", "MoUs") are common
-    nouns, not names.
+    Of a run of capitalised words the last is kept: it names the thing ("Korea" of "South
+    Korea", "Process" of "Colombo Process"); so is the rarest by ``rarity`` (the corpus' IDF):
+    "Colombo". Plural acronyms ("CEOs", "MoUs") are common nouns, not names.
     """
     # (word, whether it opens a sentence, where a capital says nothing: "Compare what...")
     words = [(m.group(2), m.group(1) is not None) for m in _WORD_OPENS.finditer(query)]
@@ -315,7 +316,7 @@ def key_words(query: str, acronyms: dict[str, str]) -> list[str]:
             if bare == word:
                 continue  # a possessive ("Mexico's GDP") ends the name
         if run:
-            keys.append(run[-1])
+            keys.extend([max(reversed(run), key=rarity), run[-1]] if rarity else [run[-1]])
             run = []
     return list(dict.fromkeys(keys))
 

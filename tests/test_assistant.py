@@ -209,6 +209,10 @@ def test_key_words_are_the_names_a_passage_must_hold():
     assert key_words("Has South Korea signed MoUs under its Employment Permit System?", {}) == ["Korea", "System"]
     assert key_words("What share of Mexico's GDP came from remittances in 2006?", {"GDP": "gross domestic product"}) \
         == ["Mexico", "2006"]
+    # With the corpus' rarity, a run's rarest word is a key too: "Colombo" of "Colombo Process".
+    rarity = {"Colombo": 6.0, "Process": 2.0, "World": 1.0, "Tourism": 5.0, "Organization": 1.0}.get
+    assert key_words("How many states are in the Colombo Process?", {}, rarity) == ["Colombo", "Process"]
+    assert key_words("What did the World Tourism Organization recommend?", {}, rarity) == ["Tourism", "Organization"]
 
 
 def test_a_name_spelled_out_is_found_by_its_acronym():
@@ -220,7 +224,7 @@ def test_a_name_spelled_out_is_found_by_its_acronym():
     passage = frozenset(content_terms("FAO recommends that the 2013 HLD devote attention to food security."))
     index = SimpleNamespace(acronyms={"HLD": "High-level Dialogue", "FAO": "Food and Agriculture Organization"},
                             sentences=[SimpleNamespace(passage=0)])
-    retriever = SimpleNamespace(index=index, passage_terms=[passage])
+    retriever = SimpleNamespace(index=index, passage_terms=[passage], idf=lambda term: 1.0)
     hits = [SimpleNamespace(position=0)]
     assert _missing_terms("What did FAO want the 2013 High-level Dialogue to focus on?", [0], hits, retriever) == []
     assert _missing_terms("What did FAO want the 2013 Global Forum to focus on?", [0], hits, retriever) == ["Forum"]
@@ -238,7 +242,8 @@ def test_a_year_may_open_the_passage_before_and_a_nationality_is_its_country():
     index = SimpleNamespace(acronyms={}, sentences=[SimpleNamespace(passage=i) for i in range(3)],
                             passages=[SimpleNamespace(section="WHO"), SimpleNamespace(section="WHO"),
                                       SimpleNamespace(section="Diaspora")])
-    retriever = SimpleNamespace(index=index, passage_terms=[frozenset(content_terms(t)) for t in texts])
+    retriever = SimpleNamespace(index=index, passage_terms=[frozenset(content_terms(t)) for t in texts],
+                                idf=lambda term: 1.0)
     hits = [SimpleNamespace(position=1)]
     assert _missing_terms("What areas did the 2010 framework cover?", [1], hits, retriever) == []
     assert _missing_terms("What areas did the 2011 framework cover?", [1], hits, retriever) == ["2011"]
