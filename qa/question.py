@@ -35,6 +35,8 @@ _NAMES = re.compile(rf"(?=({PATTERNS[PERSON].pattern}))")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _DAYS = re.compile(rf"\b\d{{1,2}}(?:(?:st|nd|rd|th)?\s?(?:to|-|–|and)\s?\d{{1,2}})?(?:st|nd|rd|th)?\s{_MONTH}\b"
                    rf"|\b{_MONTH}\s\d{{1,2}}(?:st|nd|rd|th)?\b(?!\d)")
+_LABELLED = re.compile(r"\b(?:[Rr]esolutions?|No\.|Nos\.|[Aa]rticles?|[Pp]aragraphs?|paras?\.|[Pp]ages?|pp?\.|[Ss]ession"
+                       r"|[Cc]onvention)\s?\d[\d.,/-]*")
 # Wording that marks a sentence as the kind of statement a question kind asks for.
 KIND_CUES = {
     "recommendation": re.compile(r"\b(?:should|must|recommend\w*|advocat\w*|calls? (?:on|for|upon)|called (?:on|for|upon)"
@@ -174,8 +176,11 @@ def _values(expects: str, sentence: str, common: frozenset[str]) -> list[str]:
     found = [m.group().strip(" ,.") for m in PATTERNS[expects].finditer(sentence)]
     if expects == MONEY and not found:
         return _values(PERCENT, sentence, common)
-    if expects == COUNT:  # a year or a day of the month ("20 to 23 May") is no count
-        found = [m.group().strip(" ,.") for m in PATTERNS[COUNT].finditer(_DAYS.sub(" ", sentence))]
+    if expects == COUNT:  # a year, a day of the month ("20 to 23 May"), a sum or a share, or the
+        # number of a resolution or a page ("resolution 1244", "No. 112") is no count
+        for other in (_DAYS, _LABELLED, PATTERNS[MONEY], PATTERNS[PERCENT]):
+            sentence = other.sub(" ", sentence)
+        found = [m.group().strip(" ,.") for m in PATTERNS[COUNT].finditer(sentence)]
         return [f for f in found if not _YEAR.match(f.replace(",", ""))]
     if expects == PERSON:
         names = [m.group(1).strip(" ,.") for m in _NAMES.finditer(sentence)]

@@ -39,7 +39,8 @@ def test_short_answer_rules():
     assert short_answer(MONEY, s, "How much?") == "USD 325 billion"
     assert short_answer(PERCENT, s, "What share?") == "14%"
     assert short_answer(DATE, s, "When?") == "2010"
-    assert short_answer(COUNT, s, "How many users?") == "325 billion"
+    assert short_answer(COUNT, s, "How many users?") == "70,000"  # a sum or a share is no count
+    assert not matches(COUNT, "It covers Iraq and UNSC resolution 1244-administered Kosovo.")  # nor a resolution
     assert short_answer(MONEY, "It remits more than Euro 200,000 per year.", "How much?") == "Euro 200,000"
     assert short_answer(MONEY, "The fund holds 40 million euro.", "How much?") == "40 million euro"
     assert not matches(COUNT, "It met in 2005.")  # a year is not a count
