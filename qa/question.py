@@ -60,7 +60,7 @@ _ASKS = {
     MONEY: re.compile(r"\bhow much\b|\bbudget\b|\bcost\b|\bfees?\b|\bcharges?\b|\bprice\b|\bwhat amount\b"
                       r"|\bfund(?:s|ing)?\b.*\bhow\b"),
     COUNT: re.compile(r"\bhow many\b(?! times)|\bnumber of\b"),  # "how many times a year" asks how often
-    DATE: re.compile(r"^when\b(?![^?]*, (?:how|what|which|who)\b)|\band when\b|\bsince when\b"
+    DATE: re.compile(r"(?:^|[,;:]\s)when\b(?![^?]*, (?:how|what|which|who)\b)|\band when\b|\bsince when\b"
                      r"|\b(?:what|which) (?:month and )?(?:year|date|month)\b"),
     PERSON: re.compile(r"^who\b|\band who\b|\bwho (?:chaired|is|was|led|heads)\b"),
     URL: re.compile(r"\bwhere (?:online|on the (?:web|internet))\b|\bweb address\b|\burl\b"

@@ -361,3 +361,15 @@ def test_a_full_stop_after_an_abbreviation_opens_no_sentence():
 
     assert key_words("Compare e.g. Mexico and the Philippines.", {}) == ["Mexico", "Philippines"]
     assert key_words("It grew. Compare what Mexico says.", {}) == ["Mexico"]  # "Compare" opens a sentence
+
+
+def test_a_question_about_what_came_of_a_plan_is_not_answered_by_the_plan():
+    from qa.read import _asks_outcome_of_a_plan
+
+    plan = "In 2014 UNCTAD will hold an expert meeting on access to financial services."
+    assert _asks_outcome_of_a_plan(parse("What did UNCTAD's 2014 expert meeting conclude?"), "What did UNCTAD's "
+                                   "2014 expert meeting conclude?", plan)
+    for asked in ("When was UNCTAD's expert meeting held?", "According to UNCTAD, when was the meeting held?",
+                  "What will UNCTAD's expert meeting look at?", "Why did UNCTAD plan a meeting?"):
+        assert not _asks_outcome_of_a_plan(parse(asked), asked, plan), asked
+    assert parse("According to IOM, when was the Dialogue held?").expects == DATE
