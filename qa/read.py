@@ -18,7 +18,7 @@ from .acronyms import contract
 from .chunk import LIST_ITEM
 from .question import COUNTRIES, COUNTRY, DATE, NONE, PERSON, URL, Question, fits_kind, matches, short_answer
 from .retrieve import Retrieval, Retriever
-from .sources import named_sources, source_named
+from .sources import named_sources, reference_years, source_named
 from .terms import STOP, content_terms
 
 # Weights of the sentence score and the abstention rule, set on the dev set (see README). W_KIND,
@@ -282,7 +282,8 @@ def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever, va
     passages nor the passages of the chosen sentences. With ``value`` (the question asks for a
     number, sum, share, rate, date or country) every key word must be in the quoted passages: a share of
     Mexico's GDP comes from a passage about Mexico. A year must be there too, or in the passage
-    before one in the same section, which often names the meeting or report a passage goes on about."""
+    before one in the same section, which often names the meeting or report a passage goes on about.
+    A year that dates a source the question names ("IOM's 2006 paper") is not checked."""
     ix = retriever.index
     quoted = {ix.sentences[s].passage for s in chosen}
     near = set().union(*(retriever.passage_terms[p] for p in quoted))
@@ -294,10 +295,11 @@ def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever, va
     abbreviated = [ix.acronyms[acr].lower() for acr in contract(query, ix.acronyms).split()
                    if any(t in have for t in content_terms(acr))]
     missing = []
+    source_years = reference_years(query)  # "IOM's 2006 paper": which document, not what it says
     for word in key_words(query, ix.acronyms, lambda w: max(map(retriever.idf, content_terms(w)), default=0.0)):
         terms = content_terms(word)
         if YEAR.fullmatch(word):
-            if word not in dated:
+            if word not in dated and word not in source_years:
                 missing.append(word)
         elif terms and not any(t in have or t[:5] in prefixes for t in terms) \
                 and not any(word.lower() in long.split() for long in abbreviated) and not _country_held(word, have):

@@ -86,6 +86,12 @@ def _referenced(query: str, sources: set[Source], chapters: dict[Source, set[str
     return [side for side in sides + dated if side in parts or not {src[0] for src in side} <= inside]
 
 
+def reference_years(query: str) -> set[str]:
+    """Years that date a source the question names ("IOM's 2006 paper", "the 2013 UN system
+    report"): they say which document, not what it must say."""
+    return {w for words, _ in _references(query) for w in words if _YEAR.fullmatch(w)}
+
+
 def _references(query: str) -> list[tuple[list[str], bool]]:
     """The names written with a genre word, as (words, whether the source is a chapter or a
     section); "the ILO and World Bank chapters" names two chapters."""

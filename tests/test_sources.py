@@ -1,6 +1,6 @@
 from types import SimpleNamespace as NS
 
-from qa.sources import named_sources, source_named
+from qa.sources import named_sources, reference_years, source_named
 from qa.terms import content_terms
 
 DOCS = {
@@ -63,3 +63,9 @@ def test_one_source_named_with_its_genre_word_is_where_the_answer_comes_from():
     assert source_named("How many countries had ratified the protocols?", SOURCES, WRITERS, ACRONYMS) == set()
     assert source_named("What do the South Centre note and the GFMD civil society report say?",
                         SOURCES, WRITERS, ACRONYMS) == set()  # two sources: a comparison's sides
+
+
+def test_years_that_date_a_named_source_are_found():
+    assert reference_years("What do IOM's 2006 paper and the 2013 UN system report say about the MDGs?") \
+        == {"2006", "2013"}
+    assert reference_years("How much did remittances reach in 2013, according to the South Centre note?") == set()
