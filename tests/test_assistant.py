@@ -338,8 +338,8 @@ def test_a_question_in_two_parts_gets_two_quotes():
 
     long = "In November 2005 the Director General gathered a group of chief executives as a Business Advisory Board."
     ix = NS(continues={}, continued={}, sentences=[NS(doc="a", passage=0, start=0, text=long),
-                       NS(doc="a", passage=1, start=200, text=long.replace("November 2005", "2006"))])
-    scored = [(2.0, 0, 0), (1.95, 1, 1)]
+                       NS(doc="a", passage=0, start=200, text=long.replace("November 2005", "2006"))])
+    scored = [(2.0, 0, 0), (1.95, 1, 0)]
     assert _select(parse("When was the Business Advisory Board set up?"), scored, ix, []) == [0]
     assert _select(parse("When was the Business Advisory Board set up, and how often does it meet?"),
                    scored, ix, []) == [0, 1]
@@ -373,3 +373,21 @@ def test_a_question_about_what_came_of_a_plan_is_not_answered_by_the_plan():
                   "What will UNCTAD's expert meeting look at?", "Why did UNCTAD plan a meeting?"):
         assert not _asks_outcome_of_a_plan(parse(asked), asked, plan), asked
     assert parse("According to IOM, when was the Dialogue held?").expects == DATE
+
+
+def test_a_fact_takes_its_second_part_from_its_own_passage_only():
+    from types import SimpleNamespace as NS
+
+    from dataclasses import replace
+
+    from qa.read import _select
+
+    texts = ["IOM set up its Business Advisory Board in 2005.", "It is chaired by a businessman.",
+             "The Board meets twice a year in Geneva, said another report."]
+    ix = NS(continues={}, continued={}, sentences=[NS(doc="a", passage=p, start=0, text=t)
+                                                   for p, t in zip((0, 0, 1), texts)])
+    scored = [(1.0, 0, 0), (0.99, 2, 1), (0.95, 1, 0)]
+    two_part = parse("When did IOM set up its Business Advisory Board, and how often does it meet?")
+    assert two_part.kind == "factoid" and two_part.two_part
+    assert _select(two_part, scored, ix, []) == [0, 1]  # not the other passage's sentence, however close
+    assert 2 in _select(replace(two_part, kind="list"), scored, ix, [])  # a list's support may be elsewhere
