@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from .segment import Paragraph, clean
+from .segment import FOOTNOTE_MARK, Paragraph, clean
 from .types import Passage, Sentence
 
 
@@ -65,11 +65,15 @@ CUT_REACH = 8  # how many sentences on the other half may be, past footnotes and
 CUT_MIN_WORDS = 7  # a shorter line without a full stop is a heading, not half a sentence
 
 
-# A footnote that only points to a source and ends there: "¹¹ UNHCR, "The 10-Point Plan in Action"
-# (February 2011), available from www…", "⁴ See GCIM, *Migration in an Interconnected World*
-# (Geneva, GCIM, 2005)."; not one that goes on to say something ("<http://…> the Centre for
+# A footnote that only points to a source: it opens like a reference ("¹¹ UNHCR, "The 10-Point
+# Plan in Action" (February 2011), available from www…", "⁴ See GCIM, *Migration in…* (Geneva,
+# 2005).", "² Visit www.unitar.org…") and ends with the source; not one that says something
+# ("¹⁷ The Forum was chaired by Mexico (Puerto Vallarta, 2010).", "<http://…> the Centre for
 # Disease Control show that migrants…").
-_FOOTNOTE = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*\S")
+_REFERENCE_OPENS = re.compile(
+    rf"{FOOTNOTE_MARK}\s*(?:See\b|Visit\b|To learn\b|For (?:more|further|a|an|the|details)\b|Available\b|Source\b|<"
+    r"|https?://|www\.|\*|[\"“]|(?:[A-Z][\w.&'’-]*\s?){1,6},|[^.]{0,60}\b(?:website|webpage|web page)\b"
+    r"|[^.]{0,80}\b(?:is|are|may be|can be) (?:available|downloaded|found|accessible|accessed)\b)")
 _CITES = re.compile(r"available (?:from|at|on)|downloaded from|(?:www\.|https?://)\S*"
                     r"|\([^()]*,\s*(?:\d{1,2}\s)?(?:[A-Z][a-z]+\s)?(?:19|20)\d\d\)")
 CITE_TAIL_WORDS = 2  # a web address split by a page's line break leaves a word or two after it
@@ -81,7 +85,7 @@ def references(sentences: Sequence[Sentence], texts: Mapping[str, str]) -> froze
     found = set()
     for i, sentence in enumerate(sentences):
         text = texts[sentence.doc][sentence.start:sentence.end]
-        ends = [m.end() for m in _CITES.finditer(text)] if _FOOTNOTE.match(text) else []
+        ends = [m.end() for m in _CITES.finditer(text)] if _REFERENCE_OPENS.match(text) else []
         if ends and len(text[ends[-1]:].split()) <= CITE_TAIL_WORDS:
             found.add(i)
     return frozenset(found)

@@ -44,7 +44,7 @@ try:
 except ImportError:  # Windows: builds are not locked against each other
     fcntl = None
 
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 CURRENT = "CURRENT"
 LOCK = ".lock"
 MANIFEST = "manifest.json"

@@ -36,7 +36,8 @@ _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _DAYS = re.compile(rf"\b\d{{1,2}}(?:(?:st|nd|rd|th)?\s?(?:to|-|–|and)\s?\d{{1,2}})?(?:st|nd|rd|th)?\s{_MONTH}\b"
                    rf"|\b{_MONTH}\s\d{{1,2}}(?:st|nd|rd|th)?\b(?!\d)")
 _LABELLED = re.compile(r"\b(?:[Rr]esolutions?|No\.|Nos\.|[Aa]rticles?|[Pp]aragraphs?|paras?\.|[Pp]ages?|pp?\.|[Ss]ession"
-                       r"|[Cc]onvention)\s?\d[\d.,/-]*")
+                       r"|[Cc]onvention)\s?\d[\d.,/-]*(?:\s?(?:,|and|to|–|-)\s?\d[\d.,/-]*)*"
+                       r"|\b[A-Z]{1,6}(?:/\w+)+")  # and document symbols: "A/68/190"
 # Wording that marks a sentence as the kind of statement a question kind asks for.
 KIND_CUES = {
     "recommendation": re.compile(r"\b(?:should|must|recommend\w*|advocat\w*|calls? (?:on|for|upon)|called (?:on|for|upon)"
@@ -60,7 +61,8 @@ _ASKS = {
     MONEY: re.compile(r"\bhow much\b|\bbudget\b|\bcost\b|\bfees?\b|\bcharges?\b|\bprice\b|\bwhat amount\b"
                       r"|\bfund(?:s|ing)?\b.*\bhow\b"),
     COUNT: re.compile(r"\bhow many\b(?! times)|\bnumber of\b"),  # "how many times a year" asks how often
-    DATE: re.compile(r"(?:^|[,;:]\s)when\b(?![^?]*, (?:how|what|which|who)\b)|\band when\b|\bsince when\b"
+    DATE: re.compile(r"(?:^|[,;:]\s(?=when (?:was|were|did|is|are|will|does|do|has|had)\b))when\b"
+                     r"(?![^?]*, (?:how|what|which|who)\b)|\band when\b|\bsince when\b"
                      r"|\b(?:what|which) (?:month and )?(?:year|date|month)\b"),
     PERSON: re.compile(r"^who\b|\band who\b|\bwho (?:chaired|is|was|led|heads)\b"),
     URL: re.compile(r"\bwhere (?:online|on the (?:web|internet))\b|\bweb address\b|\burl\b"

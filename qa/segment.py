@@ -29,11 +29,12 @@ _NUMBERED = re.compile(
     r"^(?:(?P<roman>[IVX]{1,5})\.|(?P<num>[\dI]\.[\dI]\d?(?:\.\d{1,2})*\.?|\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}\.)"
     r"|[A-H]\.|Chapter\s+\d+[.:]?)\s+\S"
 )
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+_ROMAN_HEAD = re.compile(r"([IVX]{1,5})\.\s")
 _MARKDOWN = re.compile(r"^(#{1,6})\s+(?=\S)")
 _BULLET = re.compile(r"^\s*(?:[-•*▪◦●–]|\(?[a-z0-9]{1,3}\)|[a-z]\.)\s+")
-_FOOTNOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
-_SUPERSCRIPTS = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
+FOOTNOTE_MARK = "[¹²³⁴⁵⁶⁷⁸⁹⁰]+"
+_FOOTNOTE = re.compile(f"^{FOOTNOTE_MARK}")
+_SUPERSCRIPTS = re.compile(FOOTNOTE_MARK)
 _END_PUNCT = ".!?:;\"'”’)]"
 # Lines that are not headings although short and capitalised: a date ("April 2006"), a web
 # address, a reference ending in "(Publisher, City, 2006)", or a line broken after a word that
@@ -136,7 +137,7 @@ def segment(text: str) -> list[Paragraph]:
                 expect_chapter = True
                 continue
             level = 1
-        if expect_chapter and "\n" not in raw and len(raw) < 160:
+        if expect_chapter and "\n" not in raw and len(raw) < 160 and raw[:1].isupper() and not raw.endswith("."):
             level = 1
         expect_chapter = False
         if level is None:
@@ -157,6 +158,8 @@ def segment(text: str) -> list[Paragraph]:
         number = _number(title)
         while stack and (stack[-1].level >= level or _not_parent(stack[-1].title, number)):
             stack.pop()
+        if level == 1:
+            seen.clear()  # a chapter's contents page names its own sections only
         parent = seen.get(number.rpartition(".")[0])
         if parent and not any(_number(h.title) == _number(parent.title) for h in stack) \
                 and (not stack or stack[-1].level < parent.level):
@@ -223,16 +226,17 @@ def _running_headers(text: str, blocks: list[Span]) -> set[str]:
     """
     raws = [text[b.start:b.end].strip() for b in blocks]
     lines = Counter(raw for raw in raws if len(raw) < 90 and "\n" not in raw)
-    cut = {raw for raw, nxt in zip(raws, raws[1:]) if nxt[:1].islower()}
+    text_after = [next((nxt for nxt in raws[i + 1:] if not _PAGE_NO.match(nxt)), "") for i in range(len(raws))]
+    cut = {raw for raw, nxt in zip(raws, text_after) if nxt[:1].islower() and not _BULLET.match(nxt)}
     return {line for line, n in lines.items() if n >= 4 and not line.endswith(".") and line in cut}
 
 
 def _is_furniture(raw: str, repeated: set[str]) -> bool:
     stripped = raw.strip()
+    if _PAGE_NO.match(stripped) or stripped in repeated:
+        return True  # "PART II" at the top of every page too
     if _CHAPTER_MARK.match(stripped):
         return False
-    if _PAGE_NO.match(stripped) or stripped in repeated:
-        return True
     lines = [ln for ln in stripped.split("\n") if ln.strip()]
     toc = sum(len(ln) <= TOC_LINE_CHARS and bool(_TOC_LINE.search(ln)) for ln in lines)
     return toc >= max(1, len(lines) // 2)
@@ -287,17 +291,26 @@ def _is_chapter(raw: str, chapters: set[str]) -> bool:
 
 def _number(title: str) -> str:
     """A heading's number in digits: "2.1 Remittances" 2.1, "II. Background" 2, "I.2 Towards" 1.2."""
-    roman = re.match(r"([IVX]{1,5})\.\s", title)
+    roman = _ROMAN_HEAD.match(title)
     if roman:
-        return str(_ROMAN.get(roman.group(1), ""))
-    m = re.match(r"([\dI]{1,2}(?:\.[\dI]{1,2})*)\.?\s", title)
-    return m.group(1).replace("I", "1") if m and any(c.isdigit() or c == "." for c in m.group(1)) else ""
+        return str(_roman_value(roman.group(1)))
+    m = re.match(r"((?:\d{1,2}|I)(?:\.(?:\d{1,2}|I))*)\.?\s", title)
+    return m.group(1).replace("I", "1") if m and m.group(1) != "I" else ""
+
+
+def _roman_value(numeral: str) -> int:
+    values = [{"I": 1, "V": 5, "X": 10}[c] for c in numeral]
+    return sum(-v if v < nxt else v for v, nxt in zip(values, values[1:] + [0]))
 
 
 def _not_parent(title: str, number: str) -> bool:
-    """True when a numbered heading cannot contain sub-section ``number`` ("5." and "2.1")."""
+    """True when a numbered heading cannot contain sub-section ``number`` ("5." and "2.1"). A
+    Roman chapter holds sub-sections numbered afresh ("II." and "1.1") but not those of a later
+    chapter ("I." and "2.1")."""
     own = _number(title)
-    return bool(own and "." in number and not number.startswith(own + "."))
+    if not own or "." not in number or number.startswith(own + "."):
+        return False
+    return not _ROMAN_HEAD.match(title) or int(number.split(".")[0]) > int(own)
 
 
 def _continues(prev: str, raw: str) -> bool:

@@ -391,3 +391,21 @@ def test_a_fact_takes_its_second_part_from_its_own_passage_only():
     assert two_part.kind == "factoid" and two_part.two_part
     assert _select(two_part, scored, ix, []) == [0, 1]  # not the other passage's sentence, however close
     assert 2 in _select(replace(two_part, kind="list"), scored, ix, [])  # a list's support may be elsewhere
+
+
+@pytest.mark.model
+def test_real_corpus_sections_footnotes_and_plans(bundled_settings):
+    assistant = Assistant(bundled_settings)
+    ix = assistant.retriever.index
+    # A recommendation without "should" fits the kind by its heading, which names the right section.
+    robust = next(i for i, s in enumerate(ix.sentences) if s.text.startswith("- (c) More robust institutionalization"))
+    assert assistant.retriever.kind_fits["recommendation"][robust]
+    assert ix.passages[ix.sentences[robust].passage].section.endswith("6. Recommendations for the 2013 High-level Dialogue")
+    # A footnote that only cites the 10-Point Plan's 2011 booklet is no answer to when the plan came out...
+    plan = assistant.ask("When did UNHCR publish its 10-Point Plan on refugee protection and international migration?")
+    assert not plan.abstained and not any(c.quote.lstrip("¹²³⁴⁵⁶⁷⁸⁹⁰").startswith(" UNHCR, \"") for c in plan.citations)
+    online = assistant.ask("Where online can I read UNHCR's 2011 booklet on the 10-Point Plan in Action?")
+    assert online.short_answer == "www.unhcr.org/refworld/docid/4d9430ea2.html"  # but it gives the web address
+    # ...and a meeting the documents only announce has no conclusions to quote.
+    announced = assistant.ask("What did UNCTAD's 2014 expert meeting on remittances and women's economic empowerment conclude?")
+    assert announced.abstained and "planned" in announced.reason

@@ -86,7 +86,7 @@ def test_clean_removes_marks_but_offsets_stay_raw():
 
 def test_markdown_headings_keep_their_first_character():
     text = "# Survey\n\n## 1. Housing\n\nRooms are shared by six people.\n"
-    assert [p.section for p in segment(text)][-3:] == ["Survey › 1. Housing"]
+    assert [p.section for p in segment(text)] == ["Survey › 1. Housing"]
 
 
 def test_a_title_every_chapter_repeats_is_a_heading_and_a_running_header_is_not():
@@ -119,3 +119,21 @@ def test_a_chapter_named_only_in_the_contents_is_the_parent_of_its_sub_sections(
     assert [p.section for p in segment(text)][-3:] == [
         "I. Effects of Migration › I.I At the Macro Level",  # "I.I" is 1.1, inside chapter I
         "2. Remittances and Skills › 2.1 Remittances", "2. Remittances and Skills › 2.2 Skills"]
+
+
+def test_labels_and_numbers_do_not_over_reach():
+    # "PART II" at the top of every page is a running header, and a sentence after a label is text.
+    pages = "".join(f"PART II\n\nPage {i} tells how the number of\n\nPART II\n\nmigrants grew.\n\n" for i in range(5))
+    assert len(segment(pages)) == 5
+    text = "PART II\n\nThe session opened with a welcome by the chair.\n"
+    assert [text[p.start:p.end] for p in segment(text)] == ["The session opened with a welcome by the chair."]
+    # A chapter's sections are its own, and a Roman chapter may number its sections afresh.
+    text = ("CHAPTER\n\nAgency A\n\n2. Recommendations of Agency A\n\n2.1 Data\n\nA collects data.\n\n"
+            "CHAPTER\n\nAgency B\n\n2.1 Data\n\nB collects data.\n")
+    assert [p.section for p in segment(text)] == ["Agency A › 2. Recommendations of Agency A › 2.1 Data",
+                                                 "Agency B › 2.1 Data"]
+    text = "I. Introduction\n\n1.1 Scope\n\nScope text.\n\nII. Methods\n\n1.1 Data\n\nData text.\n"
+    assert [p.section for p in segment(text)] == ["I. Introduction › 1.1 Scope", "II. Methods › 1.1 Data"]
+    # A running header followed by the page number still cuts the sentence.
+    pages = "Page one tells how the number of\n\nMigration Report\n\n12\n\nmigrants grew.\n\n" * 5
+    assert [p.section for p in segment(pages)] == [""] * 5
