@@ -370,7 +370,8 @@ def test_a_question_about_what_came_of_a_plan_is_not_answered_by_the_plan():
     assert _asks_outcome_of_a_plan(parse("What did UNCTAD's 2014 expert meeting conclude?"), "What did UNCTAD's "
                                    "2014 expert meeting conclude?", plan)
     for asked in ("When was UNCTAD's expert meeting held?", "According to UNCTAD, when was the meeting held?",
-                  "What will UNCTAD's expert meeting look at?", "Why did UNCTAD plan a meeting?"):
+                  "What will UNCTAD's expert meeting look at?", "Why did UNCTAD plan a meeting?",
+                  "Did UNCTAD think the meeting could be a turning point?"):
         assert not _asks_outcome_of_a_plan(parse(asked), asked, plan), asked
     assert parse("According to IOM, when was the Dialogue held?").expects == DATE
 
@@ -385,12 +386,15 @@ def test_a_fact_takes_its_second_part_from_its_own_passage_only():
     texts = ["IOM set up its Business Advisory Board in 2005.", "It is chaired by a businessman.",
              "The Board meets twice a year in Geneva, said another report."]
     ix = NS(continues={}, continued={}, sentences=[NS(doc="a", passage=p, start=0, text=t)
-                                                   for p, t in zip((0, 0, 1), texts)])
+                                                   for p, t in zip((0, 0, 2), texts)],
+            passages=[NS(section="IOM")] * 3)
     scored = [(1.0, 0, 0), (0.99, 2, 1), (0.95, 1, 0)]
     two_part = parse("When did IOM set up its Business Advisory Board, and how often does it meet?")
     assert two_part.kind == "factoid" and two_part.two_part
     assert _select(two_part, scored, ix, []) == [0, 1]  # not the other passage's sentence, however close
     assert 2 in _select(replace(two_part, kind="list"), scored, ix, [])  # a list's support may be elsewhere
+    ix.sentences[2].passage = 1  # the passage next door, in the same section, holds the rest of a fact
+    assert 2 in _select(two_part, scored, ix, [])
 
 
 @pytest.mark.model
