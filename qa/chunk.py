@@ -81,8 +81,8 @@ CITE_TAIL_WORDS = 2  # a web address split by a page's line break leaves a word 
 
 
 def references(sentences: Sequence[Sentence], texts: Mapping[str, str]) -> frozenset[int]:
-    """Positions of the footnotes that only cite a publication or a web page: nothing to quote
-    as an answer (a footnote with content, "chaired by H.E. Mr. Ali Hachani", is not one)."""
+    """Positions of the footnote lines that only cite a publication or a web page: nothing to
+    quote as an answer (a footnote with content, "chaired by H.E. Mr. Ali Hachani", is not one)."""
     found = set()
     for i, sentence in enumerate(sentences):
         text = texts[sentence.doc][sentence.start:sentence.end]

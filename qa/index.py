@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -79,8 +80,12 @@ class Index:
         # A sentence a page break cut -> where it goes on, and back (see qa.chunk.continuations).
         self.continues = continuations(self.sentences)
         self.continued = {tail: head for head, tail in self.continues.items()}
-        # Footnotes that only cite a source: no answer, unless a web address is asked for.
-        self.references = references(self.sentences, {name: d.text for name, d in self.documents.items()})
+
+    @cached_property
+    def references(self) -> frozenset[int]:
+        """Sentences that only cite a source: no answer, unless a web address is asked for
+        (see qa.chunk.references; found when first read, not on every load)."""
+        return references(self.sentences, {name: d.text for name, d in self.documents.items()})
 
     # --- building ---------------------------------------------------------------------
 
