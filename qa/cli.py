@@ -85,6 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     ab.add_argument("--reader-model", help="model folder or name for the hf-qa and generative readers")
     ab.add_argument("-k", "--k", dest="k", type=int, default=10)
 
+    adapt = command("adapt", _adapt, "fit the query adapter on gold sets (see qa.adapt)")
+    adapt.add_argument("--gold", type=Path, nargs="+", required=True, help="gold JSONL files to fit on")
+    adapt.add_argument("--out", type=Path, required=True, help="the adapter file to write (.npz); "
+                       "use it with QA_QUERY_ADAPTER=PATH")
+
     bench = command("bench", _bench, "measure build, cold start, latency, memory and scale")
     bench.add_argument("--out", type=Path, required=True, help="folder for bench.json and bench.md")
     bench.add_argument("--gold", type=Path, default=Path("eval/gold/dev.jsonl"),
@@ -201,6 +206,23 @@ def _eval(args, settings: Settings) -> int:
             "answer_f1", "latency_p50_s")
     print("  ".join(f"{k} {metrics[k]:.3f}" for k in keys if isinstance(metrics.get(k), float)))
     print(f"report: {report}")
+    return 0
+
+
+def _adapt(args, settings: Settings) -> int:
+    from .adapt import fit_on_gold
+    from .embed import get_embedder
+    from .evaluate import load_gold
+    from .retrieve import open_index
+
+    if args.out.suffix != ".npz" or not args.out.parent.is_dir():
+        raise QAError(f"--out {args.out} must be a .npz file in an existing folder")
+    index = open_index(settings)
+    texts = {name: d.text for name, d in index.documents.items()}
+    gold = {path.stem: load_gold(path, texts) for path in args.gold}
+    adapter = fit_on_gold(index, get_embedder(settings.embedder), gold)
+    adapter.save(args.out)
+    print(f"fitted on {adapter.questions} questions of {', '.join(adapter.trained_on)} -> {args.out}")
     return 0
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .acronyms import contract, expand
+from .adapt import load_adapter
 from .corpus import load_corpus
 from .embed import get_embedder
 from .errors import IndexLoadError, QAError, QuestionError, StaleIndexError
@@ -65,6 +66,7 @@ class Retriever:
         self.settings = (settings or Settings()).with_(corpus_dir=corpus_dir, index_dir=index_dir)
         self.mode = mode
         self.embedder = get_embedder(self.settings.embedder)
+        self.adapter = load_adapter(self.settings.query_adapter, self.embedder.model_id)
         self.index = index if index is not None else open_index(self.settings, auto_build=auto_build)
         terms = [frozenset(content_terms(search_text(p, self.index.acronyms))) for p in self.index.passages]
         self.idf = Idf(terms)
@@ -97,7 +99,7 @@ class Retriever:
             raise QAError(f"k={k!r} must be a whole number of at least 1")
         ix = self.index
         expanded = expand(query, ix.acronyms)
-        vector = self.embedder.embed([expanded])[0]
+        vector = self.query_vector(expanded)
         n = min(len(ix.passages), max(self.settings.candidates, k))
         lists: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         if self.mode in ("hybrid", "dense"):
@@ -149,6 +151,11 @@ class Retriever:
                            + RERANK["coverage"] * coverage
                            + RERANK["lexical_rank"] / (lexical_rank.get(pos, math.inf) + 1))
         return scores
+
+    def query_vector(self, expanded: str) -> np.ndarray:
+        """The query's vector (its acronyms spelled out), through the query adapter if any."""
+        vector = self.embedder.embed([expanded])
+        return (self.adapter.apply(vector) if self.adapter else vector)[0]
 
     def query_terms(self, query: str) -> set[str]:
         """The query's content terms plus the acronyms of the bodies it names in full."""

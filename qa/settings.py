@@ -32,6 +32,8 @@ class Settings:
         reader_model: model name or path for the transformers readers.
         max_question_chars: longer questions are refused with a clear message.
         max_document_mb: larger files are refused when adding documents to the corpus.
+        query_adapter: ``"bundled"`` (the linear map fitted on gold questions, see ``qa.adapt``;
+            used with the MiniLM embedders), ``"none"``, or the path of one ``qa adapt`` wrote.
     """
 
     corpus_dir: Path = BUNDLED_CORPUS
@@ -46,6 +48,7 @@ class Settings:
     reader_model: str = ""
     max_question_chars: int = 2000
     max_document_mb: int = 50
+    query_adapter: str = "bundled"
 
     def with_(self, **changes: object) -> "Settings":
         """A copy with some fields changed (paths given as strings are converted)."""
