@@ -219,6 +219,8 @@ def _adapt(args, settings: Settings) -> int:
         raise QAError(f"--out {args.out} must be a .npz file in an existing folder")
     index = open_index(settings)
     texts = {name: d.text for name, d in index.documents.items()}
+    if len({path.stem for path in args.gold}) < len(args.gold):
+        raise QAError("two --gold files share a name; an adapter records its gold sets by file name, so rename one")
     gold = {path.stem: load_gold(path, texts) for path in args.gold}
     adapter = fit_on_gold(index, get_embedder(settings.embedder), gold)
     adapter.save(args.out)

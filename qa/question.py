@@ -60,7 +60,8 @@ _ASKS = {
     PERCENT: re.compile(r"\b(?:percentage|per ?cent|what share|what proportion)\b|%"),
     MONEY: re.compile(r"\bhow much\b|\bbudget\b|\bcost\b|\bfees?\b|\bcharges?\b|\bprice\b|\bwhat amount\b"
                       r"|\bfund(?:s|ing)?\b.*\bhow\b"),
-    COUNT: re.compile(r"\bhow many\b(?! times)|\bnumber of\b"),  # "how many times a year" asks how often
+    # "how many times a year" asks how often; "when Belarus cut the number of agencies" no count
+    COUNT: re.compile(r"\bhow many\b(?! times)|\b(?:what|which) (?:is|was|are|were) the (?:\w+ )?number of\b"),
     DATE: re.compile(r"(?:^|[,;:]\s(?=when (?:was|were|did|is|are|will|does|do|has|had)\b))when\b"
                      r"(?![^?]*, (?:how|what|which|who)\b)|\band when\b|\bsince when\b"
                      r"|\b(?:what|which) (?:month and )?(?:year|date|month)\b"),

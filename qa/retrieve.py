@@ -66,7 +66,7 @@ class Retriever:
         self.settings = (settings or Settings()).with_(corpus_dir=corpus_dir, index_dir=index_dir)
         self.mode = mode
         self.embedder = get_embedder(self.settings.embedder)
-        self.adapter = load_adapter(self.settings.query_adapter, self.embedder.model_id)
+        self.adapter = load_adapter(self.settings.query_adapter, self.embedder.model_id, self.embedder.dim)
         self.index = index if index is not None else open_index(self.settings, auto_build=auto_build)
         terms = [frozenset(content_terms(search_text(p, self.index.acronyms))) for p in self.index.passages]
         self.idf = Idf(terms)

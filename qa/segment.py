@@ -313,9 +313,14 @@ def _not_parent(title: str, number: str) -> bool:
     return not _ROMAN_HEAD.match(title) or int(number.split(".")[0]) > int(own)
 
 
+_WEB_TAIL = re.compile(r"(?:https?://|www\.)\S+\s*$")
+
+
 def _continues(prev: str, raw: str) -> bool:
-    """True when ``raw`` continues a sentence broken by a blank line after ``prev``."""
-    return bool(raw) and raw[0].islower() and prev.rstrip()[-1:] not in _END_PUNCT
+    """True when ``raw`` continues a sentence broken by a blank line after ``prev``; a footnote
+    ending in a web address ("Available from: www.who.int/...pdf") is whole, and the lower-case
+    line after it is the rest of the sentence its page cut ("with the (OECD).")."""
+    return bool(raw) and raw[0].islower() and prev.rstrip()[-1:] not in _END_PUNCT and not _WEB_TAIL.search(prev)
 
 
 # --- sentences ---------------------------------------------------------------------------

@@ -66,6 +66,7 @@ def cli_env(settings: Settings) -> dict[str, str]:
     """The environment for a ``qa`` process on ``settings``, running this checkout's code."""
     return dict(os.environ, QA_EMBEDDER=settings.embedder, QA_CORPUS_DIR=str(settings.corpus_dir),
                 QA_INDEX_DIR=str(settings.index_dir), QA_CANDIDATES=str(settings.candidates),
+                QA_QUERY_ADAPTER=settings.query_adapter,
                 PYTHONPATH=str(PROJECT_ROOT))
 
 

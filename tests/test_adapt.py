@@ -49,9 +49,11 @@ def test_strong_penalty_keeps_the_identity():
     assert np.allclose(matrix, np.eye(4), atol=1e-3)
 
 
-def test_fit_without_questions_says_what_to_check():
+def test_fit_without_questions_or_evidence_says_what_to_check():
     with pytest.raises(QAError, match="no gold question has evidence"):
         fit(np.zeros((0, 4), dtype=np.float32), [], np.eye(4, dtype=np.float32))
+    with pytest.raises(QAError, match="at least one evidence sentence"):
+        fit(np.eye(4, dtype=np.float32)[:2], [[0], []], np.eye(4, dtype=np.float32))
 
 
 def test_training_pairs_find_the_evidence_sentences(tiny_built, tmp_path):
@@ -68,25 +70,52 @@ def test_save_and_load_round_trip(tmp_path):
     adapter = QueryAdapter(np.eye(384, dtype=np.float32) * 2, MODEL, ("new-1", "new-2"), 64)
     path = tmp_path / "adapter.npz"
     adapter.save(path)
-    loaded = load_adapter(str(path), "all-MiniLM-L6-v2-onnx-int8")
-    assert loaded is not None and loaded.trained_on == ("new-1", "new-2") and loaded.questions == 64
-    assert np.array_equal(loaded.matrix, adapter.matrix)
-    with pytest.raises(QAError, match="fitted for all-MiniLM-L6-v2, not hash-384.*QA_QUERY_ADAPTER=none"):
-        load_adapter(str(path), "hash-384")
+    for model_id in ("all-MiniLM-L6-v2-onnx-int8", "all-MiniLM-L6-v2"):  # the int8 and fp32 builds
+        loaded = load_adapter(str(path), model_id, 384)
+        assert loaded is not None and loaded.trained_on == ("new-1", "new-2") and loaded.questions == 64
+        assert np.array_equal(loaded.matrix, adapter.matrix)
+    for model_id in ("hash-384", "all-MiniLM-L6-v2-finetuned"):
+        with pytest.raises(QAError, match=f"fitted for all-MiniLM-L6-v2, not {model_id}.*QA_QUERY_ADAPTER=none"):
+            load_adapter(str(path), model_id, 384)
+    with pytest.raises(QAError, match="cannot write the query adapter"):
+        adapter.save(tmp_path)  # a folder
+
+
+def _write_npz(path, matrix, meta):
+    with open(path, "wb") as f:
+        np.savez(f, matrix=matrix, meta=np.array(json.dumps(meta)))
+    return str(path)
+
+
+@pytest.mark.parametrize("matrix, meta, problem", [
+    (np.eye(100), {"model": MODEL, "trained_on": [], "questions": 1}, "100x100 matrix"),
+    (np.full((384, 384), np.nan), {"model": MODEL, "trained_on": [], "questions": 1}, "non-finite"),
+    (np.eye(384), {"trained_on": [], "questions": 1}, "KeyError"),
+    (np.eye(384), ["not", "an", "object"], "TypeError"),
+])
+def test_a_malformed_adapter_is_one_clear_error(tmp_path, matrix, meta, problem):
+    path = _write_npz(tmp_path / "bad.npz", matrix, meta)
+    with pytest.raises(QAError, match=f"query adapter .*{problem}.*QA_QUERY_ADAPTER=none"):
+        load_adapter(path, MODEL, 384)
 
 
 def test_missing_or_broken_adapter_file_is_one_clear_error(tmp_path):
     with pytest.raises(QAError, match="cannot read the query adapter .*qa adapt"):
-        load_adapter(str(tmp_path / "missing.npz"), MODEL)
-    (tmp_path / "broken.npz").write_bytes(b"not an npz")
+        load_adapter(str(tmp_path / "missing.npz"), MODEL, 384)
+    for name, content in (("broken.npz", b"not an npz"), ("empty.npz", b"")):
+        (tmp_path / name).write_bytes(content)
+        with pytest.raises(QAError, match="cannot read the query adapter"):
+            load_adapter(str(tmp_path / name), MODEL, 384)
+    np.save(tmp_path / "plain.npy", np.eye(384))
     with pytest.raises(QAError, match="cannot read the query adapter"):
-        load_adapter(str(tmp_path / "broken.npz"), MODEL)
+        load_adapter(str(tmp_path / "plain.npy"), MODEL, 384)
 
 
 def test_bundled_adapter_is_for_minilm_only():
-    assert load_adapter("bundled", "hash-384") is None
-    assert load_adapter("none", MODEL) is None
-    bundled = load_adapter("bundled", "all-MiniLM-L6-v2-onnx-int8")
+    assert load_adapter("bundled", "hash-384", 384) is None
+    assert load_adapter("bundled", "all-MiniLM-L6-v2-finetuned", 384) is None
+    assert load_adapter("none", MODEL, 384) is None
+    bundled = load_adapter("bundled", "all-MiniLM-L6-v2-onnx-int8", 384)
     assert bundled is not None and bundled.matrix.shape == (384, 384)
     assert "dev" not in bundled.trained_on and "dev-paraphrased" not in bundled.trained_on  # dev measures it unseen
     assert BUNDLED.is_file()
@@ -107,20 +136,29 @@ def test_cli_fits_and_the_retriever_uses_the_result(tiny_built, tmp_path):
     assert Retriever(settings=tiny_built).adapter is None  # "bundled" is for MiniLM only
 
 
-def test_cli_refuses_a_bad_out_path(tiny_built, tmp_path):
+def test_cli_refuses_a_bad_out_path_and_gold_files_of_one_name(tiny_built, tmp_path):
     gold_path = tmp_path / "gold.jsonl"
     gold_path.write_text(json.dumps(GOLD[0]), encoding="utf-8")
     done = run_cli(["adapt", "--gold", str(gold_path), "--out", str(tmp_path / "no" / "a.npz")], tiny_built)
     assert done.returncode == 2
     assert done.stderr.decode().strip() == f"qa: error: --out {tmp_path / 'no' / 'a.npz'} must be a .npz file in an existing folder"
+    (tmp_path / "other").mkdir()
+    twin = tmp_path / "other" / "gold.jsonl"
+    twin.write_text(json.dumps(GOLD[1]), encoding="utf-8")
+    done = run_cli(["adapt", "--gold", str(gold_path), str(twin), "--out", str(tmp_path / "a.npz")], tiny_built)
+    assert done.returncode == 2 and b"share a name" in done.stderr and not (tmp_path / "a.npz").exists()
 
 
 @pytest.mark.model
-def test_bundled_model_answers_through_the_adapter(bundled_settings):
+def test_bundled_model_finds_a_paraphrased_answer_through_the_adapter(bundled_settings):
     retriever = Retriever(settings=bundled_settings)
-    assert retriever.adapter is not None and retriever.adapter.questions > 300
+    plain = Retriever(settings=bundled_settings.with_(query_adapter="none"))
+    assert retriever.adapter is not None and retriever.adapter.questions > 300 and plain.adapter is None
     question = "Who does IOM think should help pay for training the workers the global labour market needs?"
-    adapted = retriever.query_vector(question)
-    plain = Retriever(settings=bundled_settings.with_(query_adapter="none")).query_vector(question)
-    assert abs(float(np.linalg.norm(adapted)) - 1.0) < 1e-5
-    assert float(adapted @ plain) < 0.99  # the adapter moved it
+    assert abs(float(np.linalg.norm(retriever.query_vector(question))) - 1.0) < 1e-5
+
+    def rank(r: Retriever) -> int:  # the answer says "share the costs of ... human resource development"
+        hits = r.search(question, k=50)
+        return next((i for i, h in enumerate(hits) if "share the costs of" in h.text), 50)
+
+    assert rank(retriever) < 5 <= rank(plain)

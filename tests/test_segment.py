@@ -50,6 +50,15 @@ def test_chapter_marker_toc_page_numbers_and_broken_lines():
     assert text[p.start:p.end].endswith("countries.")  # the broken sentence is one paragraph
 
 
+def test_a_footnote_ending_in_a_web_address_is_not_continued_by_the_next_page():
+    text = ("WHO develops a minimum data set, which is done in collaboration\n\n"
+            "OECD and WHO (2010). Policy Brief. Available from: www.who.int/hrh/brief.pdf\n\n"
+            "with the OECD. The data set guides data collection.\n")
+    texts = [text[p.start:p.end] for p in segment(text)]
+    assert texts[-1].startswith("with the OECD.")  # free to join the sentence its page cut
+    assert texts[-2].endswith("brief.pdf")
+
+
 def test_lines_that_only_look_like_headings_are_text():
     text = ("April 2006\n\nThe dialogue opens.\n\n"
             "World Bank, World Development Report 2007 (World Bank, Washington D.C., 2006)\n\n"
