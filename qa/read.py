@@ -53,6 +53,8 @@ RARE_SHARE = 0.25  # a follow-up's words rarer than this must be in what it is a
 _CARRIES_ON = re.compile(r"(?:The|This|These|Those|Such|It|Its|They|Their|He|She|His|Her)\b")
 # A sentence that concludes from the previous one, which holds the reason.
 _CONCLUDES = re.compile(r"(?:Therefore|Thus|Hence|Consequently|As a result|For this reason|This is why)\b")
+
+
 @dataclass(frozen=True)
 class Calibration:
     """The confidence, a logistic fit of correctness on the best sentence score over the dev

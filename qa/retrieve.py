@@ -66,8 +66,10 @@ class Retriever:
         self.settings = (settings or Settings()).with_(corpus_dir=corpus_dir, index_dir=index_dir)
         self.mode = mode
         self.embedder = get_embedder(self.settings.embedder)
-        self.adapter = load_adapter(self.settings.query_adapter, self.embedder.model_id, self.embedder.dim)
         self.index = index if index is not None else open_index(self.settings, auto_build=auto_build)
+        # the index's vectors give the model's size: a folder model's is known only once it loads
+        self.adapter = load_adapter(self.settings.query_adapter, self.embedder.model_id,
+                                    self.index.sentence_vectors.shape[1])
         terms = [frozenset(content_terms(search_text(p, self.index.acronyms))) for p in self.index.passages]
         self.idf = Idf(terms)
         # A passage also "holds" its document's title, organisation and date, so that questions
