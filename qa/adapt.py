@@ -98,9 +98,11 @@ def load_adapter(setting: str, model_id: str, dim: int) -> QueryAdapter | None:
         adapter = QueryAdapter(matrix, str(meta["model"]), tuple(map(str, meta["trained_on"])), int(meta["questions"]))
     except Exception as e:  # a damaged file fails in many ways (zip, zlib, JSON, keys, types)
         raise QAError(f"cannot read the query adapter {path} ({type(e).__name__}: {e}); {fix}") from None
-    if matrix.shape != (dim, dim) or not np.isfinite(matrix).all():
+    finite = bool(np.isfinite(matrix).all())
+    if matrix.shape != (dim, dim) or not finite:
+        values = "" if finite else "non-finite values, "
         raise QAError(f"the query adapter {path} holds a {'x'.join(map(str, matrix.shape))} matrix with "
-                      f"{'' if np.isfinite(matrix).all() else 'non-finite values, '}not a finite {dim}x{dim} one; {fix}")
+                      f"{values}not a finite {dim}x{dim} one; {fix}")
     if adapter.model != model_of(model_id):
         raise QAError(f"the query adapter {path} was fitted for {adapter.model}, not {model_id}; "
                       "fit one with 'qa adapt' or set QA_QUERY_ADAPTER=none")
