@@ -45,7 +45,7 @@ try:
 except ImportError:  # Windows: builds are not locked against each other
     fcntl = None
 
-FORMAT_VERSION = 10
+FORMAT_VERSION = 11
 CURRENT = "CURRENT"
 LOCK = ".lock"
 MANIFEST = "manifest.json"

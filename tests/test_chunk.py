@@ -66,3 +66,29 @@ def test_footnotes_that_only_cite_a_source_are_references():
     _, sentences = chunk("a.txt", FOOTNOTES, segment(FOOTNOTES))
     found = {sentences[i].text.split()[0] for i in references(sentences, {"a.txt": FOOTNOTES})}
     assert found == {"UNHCR,", "See", "and"}  # not the body, not a footnote that goes on to say something
+
+
+LEAD_IN = """6. Recommendations
+
+The Office proposes that the following actions be considered:
+
+- (a) A limited set of thematic recommendations should be developed in advance of the Dialogue. They should include attention to vulnerable groups.
+- (b) These recommendations should provide the basis for an agenda for action.
+- (c) More robust institutionalization of the agenda is urgently needed at the international level.
+
+Other matters follow in a paragraph of their own, which says nothing about the list above.
+"""
+
+
+def test_a_lead_in_stays_with_its_list():
+    passages, _ = chunk("a.txt", LEAD_IN, segment(LEAD_IN), max_chars=200)
+    lead = next(p for p in passages if "following actions" in p.text)
+    assert lead.text.endswith("at the international level.")  # the whole list, past 200 characters
+    assert "Other matters" not in lead.text  # the next paragraph starts a passage again
+
+
+def test_a_lead_in_list_is_still_cut_past_its_reach():
+    passages, _ = chunk("a.txt", LEAD_IN, segment(LEAD_IN), max_chars=120)
+    lead = next(p for p in passages if "following actions" in p.text)
+    assert "(a) A limited set" in lead.text and "(c) More robust" not in lead.text
+    assert all(len(p.text) <= 2 * 120 or len(p.text.split(". ")) == 1 for p in passages)
