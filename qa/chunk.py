@@ -93,16 +93,20 @@ _REFERENCE_OPENS = re.compile(
 _CITES = re.compile(r"available (?:from|at|on)|downloaded from|(?:www\.|https?://)\S*"
                     r"|\((?:[^()]*,\s*)?(?:\d{1,2}\s)?(?:[A-Z][a-z]+\s)?(?:19|20)\d\d\)")
 CITE_TAIL_WORDS = 2  # a web address split by a page's line break leaves a word or two after it
+# A line that sends the reader elsewhere ("Visit www.ifad.org/… for more information.", "See IOM's
+# website at www.iom.int for a comprehensive picture of…") is a pointer, whatever follows the source.
+_POINTS = re.compile(rf"(?:{FOOTNOTE_MARK})?\s*(?:See\b|Visit\b|To learn\b|For (?:more|further)\b)")
 
 
 def references(sentences: Sequence[Sentence], texts: Mapping[str, str]) -> frozenset[int]:
-    """Positions of the footnote lines that only cite a publication or a web page: nothing to
-    quote as an answer (a footnote with content, "chaired by H.E. Mr. Ali Hachani", is not one)."""
+    """Positions of the footnote lines that only cite a publication or a web page, or point the
+    reader to one: nothing to quote as an answer (a footnote with content, "chaired by H.E. Mr.
+    Ali Hachani", is not one)."""
     found = set()
     for i, sentence in enumerate(sentences):
         text = texts[sentence.doc][sentence.start:sentence.end]
         ends = [m.end() for m in _CITES.finditer(text)] if _REFERENCE_OPENS.match(text) else []
-        if ends and len(text[ends[-1]:].split()) <= CITE_TAIL_WORDS:
+        if ends and (len(text[ends[-1]:].split()) <= CITE_TAIL_WORDS or _POINTS.match(text)):
             found.add(i)
     return frozenset(found)
 
