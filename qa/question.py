@@ -13,6 +13,7 @@ from .errors import QuestionError
 COUNT, MONEY, PERCENT, DATE, PERSON, URL, NONE = "count", "money", "percent", "date", "person", "web address", "none"
 COUNTRY, COUNTRIES = "country", "countries"  # "which countries" asks for two or more
 RATE = "rate"  # of growth or of a share: "6% a year", "fourfold", "doubled"
+NAME = "name"  # of a thing: "What was the framework called?"
 
 _NUMBER = r"(?<![\d,.])\d[\d,.]*"  # from the start of a number only: linear on long digit runs
 _FOLD = r"\b(?:two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|\d+)-?fold\b"  # "four-fold"
@@ -27,6 +28,10 @@ PATTERNS = {
     COUNT: re.compile(rf"(?:{_FOLD}|\b(?:\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?|one|two|three|four|five|six|"
                       r"seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen)\b)(?!\s?%)"),
     URL: re.compile(r"\b(?:https?://|www\.)[^\s)\]]*[^\s.,;:)\]]"),
+    # what follows "called", "known as"...: a capitalised or quoted name ("called the International
+    # Agenda for Migration Management (IAMM)", 'commonly called "Mode 4"')
+    NAME: re.compile(r"\b(?:called|named|entitled|titled|known as)\s((?:the\s)?[\"“‘'*]*[A-Z][\w’'-]*"
+                     r"(?:\s(?:[A-Z0-9][\w’'-]*|of|for|on|and|in|the|to)(?=[\s.,;:)\"”’*]|$))*(?:\s\([A-Z]{2,}\))?[\"”’*]*)"),
     PERSON: re.compile(rf"\b{_HONORIFIC}\.?(?:\s{_HONORIFIC}\.?)?(?:\s[A-Z][\w-]+)+"
                        r"|\b[A-Z][a-zß-öø-ÿ]+\s(?:[A-Z]\.\s)?[A-Z][a-zß-öø-ÿ-]+\b"),
 }
@@ -71,6 +76,8 @@ _ASKS = {
     # "which (two major migrant-sending) countries", not "what does ICAO recommend countries do"
     COUNTRIES: re.compile(rf"{_WHICH}countries\b"),
     COUNTRY: re.compile(rf"{_WHICH}country\b"),
+    NAME: re.compile(r"\b(?:called|named|known as|entitled|titled)(?: (?:before|then|now|originally|previously|today))?"
+                     r"\s*(?:[?,;]|and\b)|\bwhat (?:is|was|are|were) (?:the )?names? of\b"),
 }
 
 # A question in two parts ("When was it set up, and how often does it meet?"); "WHO" is no "who".
@@ -185,6 +192,8 @@ def _values(expects: str, sentence: str, common: frozenset[str]) -> list[str]:
             sentence = other.sub(" ", sentence)
         found = [m.group().strip(" ,.") for m in PATTERNS[COUNT].finditer(sentence)]
         return [f for f in found if not _YEAR.match(f.replace(",", ""))]
+    if expects == NAME:
+        return [m.group(1).strip(" ,.*\"“”‘’'") for m in PATTERNS[NAME].finditer(sentence)]
     if expects == PERSON:
         names = [m.group(1).strip(" ,.") for m in _NAMES.finditer(sentence)]
         return [f for f in names if re.match(_HONORIFIC, f) or not any(w.lower() in common for w in f.split())]

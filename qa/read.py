@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .acronyms import contract
 from .chunk import LIST_ITEM
-from .question import COUNTRIES, COUNTRY, DATE, NONE, PERSON, URL, Question, fits_kind, matches, short_answer
+from .question import COUNTRIES, COUNTRY, DATE, NAME, NONE, PERSON, URL, Question, fits_kind, matches, short_answer
 from .retrieve import Retrieval, Retriever
 from .sources import named_sources, reference_years, source_named
 from .terms import STOP, content_terms
@@ -90,8 +90,8 @@ _PLANNED = re.compile(r"\b(?:will (?:hold|organi[sz]e|convene|launch|host|take p
 _FUTURE = re.compile(r"\b(?:will|would|shall|plans?|planned|planning|intends?|intended|expected|upcoming|forthcoming"
                      r"|aims?|going to|next|future)\b", re.I)
 # Values a question may ask for and still be answered without: "who" by a body, "which
-# countries" by a region ("the Gulf states").
-UNREQUIRED = (NONE, PERSON, COUNTRY, COUNTRIES)
+# countries" by a region ("the Gulf states"), "what is it called" by a name given without "called".
+UNREQUIRED = (NONE, PERSON, COUNTRY, COUNTRIES, NAME)
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ class ExtractiveReader:
         chosen = _select(question, scored, ix,
                          _sides(retrieval.query, scored, retriever) if question.kind == "compare" else [],
                          retriever.common_words)
-        asks_value = question.expects != NONE
+        asks_value = question.expects not in (NONE, NAME)  # a name is given once, not beside every key word
         missing = list(dict.fromkeys(missing + _missing_terms(retrieval.query, chosen, hits, retriever, asks_value)))
         calibration = _calibration(retriever)
         confidence = 1 / (1 + math.exp(-calibration.scale * (best_score - calibration.mid)))

@@ -4,7 +4,7 @@ from qa import read
 from qa.assistant import Assistant
 from qa.errors import QAError, QuestionError
 from qa.countries import country_names
-from qa.question import (COUNT, COUNTRIES, COUNTRY, DATE, MONEY, PERCENT, PERSON, RATE, URL, is_follow_up, matches,
+from qa.question import (COUNT, COUNTRIES, COUNTRY, DATE, MONEY, NAME, PERCENT, PERSON, RATE, URL, is_follow_up, matches,
                          parse, short_answer)
 
 
@@ -90,6 +90,20 @@ def test_how_fast_asks_for_a_rate_of_growth():
     assert not matches(RATE, "It avoids double taxation and is a triple win; the pages unfold.")
     assert parse("What was the growth rate of remittances?").expects == RATE
     assert parse("How much does it cost, and has the budget grown?").expects == MONEY  # the rate is another clause
+
+
+def test_what_is_it_called_asks_for_the_name_that_follows_called_or_known_as():
+    assert parse("What was the policy framework that came out of the consultations called?").expects == NAME
+    assert parse("What was the group called before, and which agencies made it up?").expects == NAME
+    assert parse("What is the book called, and when was it expected?").wants == (DATE, NAME)
+    assert parse("What is the name of the fund?").expects == NAME
+    assert parse("Which services are migrants entitled to?").wants == ()  # "entitled to" names nothing
+    framework = "These were compiled in a framework called the International Agenda for Migration Management (IAMM)."
+    assert short_answer(NAME, framework, "What was it called?") \
+        == "the International Agenda for Migration Management (IAMM)"
+    assert short_answer(NAME, 'movement across borders (commonly called "Mode 4" in trade parlance)', "What?") == "Mode 4"
+    assert short_answer(NAME, "The group, known as the Geneva Migration Group, met.", "What?") == "the Geneva Migration Group"
+    assert not matches(NAME, "States are called upon to act.")
 
 
 def test_a_person_is_named_by_an_honorific_or_words_the_corpus_never_writes_in_lower_case():
@@ -436,6 +450,11 @@ def test_real_corpus_sections_footnotes_and_plans(bundled_settings):
     robust = next(i for i, s in enumerate(ix.sentences) if s.text.startswith("- (c) More robust institutionalization"))
     assert assistant.retriever.kind_fits["recommendation"][robust]
     assert ix.passages[ix.sentences[robust].passage].section.endswith("6. Recommendations for the 2013 High-level Dialogue")
+    # The list's lead-in is in the same passage as its items.
+    assert ix.passages[ix.sentences[robust].passage].text.startswith("OHCHR proposes that the following actions")
+    # "What was it called?" is answered by the name after "called", though the sentence before names the subject.
+    called = assistant.ask("What was the non-binding policy framework that came out of the Berne Initiative consultations called?")
+    assert not called.abstained and "International Agenda for Migration Management" in called.short_answer
     # A footnote that only cites the 10-Point Plan's 2011 booklet is no answer to when the plan came out...
     plan = assistant.ask("When did UNHCR publish its 10-Point Plan on refugee protection and international migration?")
     assert not plan.abstained and not any(c.quote.lstrip("¹²³⁴⁵⁶⁷⁸⁹⁰").startswith(" UNHCR, \"") for c in plan.citations)
