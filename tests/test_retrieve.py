@@ -53,10 +53,10 @@ def test_rerank_favours_the_wording_a_question_kind_asks_for(tiny_settings, monk
     retriever = Retriever(settings=tiny_settings)
     cued = {retriever.index.sentences[i].passage for i in np.flatnonzero(retriever.kind_fits["recommendation"])}
     assert cued  # "Victims of trafficking ... should receive temporary residence permits."
-    pool, none = list(range(len(retriever.index.passages))), np.array([], dtype=np.int64)
+    pool = list(range(len(retriever.index.passages)))
 
     def scores(query: str) -> dict[int, float]:
-        return retriever._rerank(query, retriever.embedder.embed([query])[0], pool, none)
+        return retriever._rerank(query, retriever.embedder.embed([query])[0], pool)
 
     recommendation, factoid = "What should States offer victims of trafficking?", "When do victims get permits?"
     with_bonus = scores(recommendation), scores(factoid)
