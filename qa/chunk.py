@@ -49,7 +49,6 @@ def chunk(doc: str, text: str, paragraphs: list[Paragraph], max_chars: int = 900
             sentences.extend(Sentence(doc, a, b, position, clean(text[a:b])) for a, b in group)
             group.clear()
 
-    limit = max_chars
     for para in paragraphs:
         spans = [(s.start, s.end) for s in para.sentences]
         if not spans:
@@ -93,9 +92,11 @@ _REFERENCE_OPENS = re.compile(
 _CITES = re.compile(r"available (?:from|at|on)|downloaded from|(?:www\.|https?://)\S*"
                     r"|\((?:[^()]*,\s*)?(?:\d{1,2}\s)?(?:[A-Z][a-z]+\s)?(?:19|20)\d\d\)")
 CITE_TAIL_WORDS = 2  # a web address split by a page's line break leaves a word or two after it
-# A line that sends the reader elsewhere ("Visit www.ifad.org/… for more information.", "See IOM's
-# website at www.iom.int for a comprehensive picture of…") is a pointer, whatever follows the source.
-_POINTS = re.compile(rf"(?:{FOOTNOTE_MARK})?\s*(?:See\b|Visit\b|To learn\b|For (?:more|further)\b)")
+# A line that sends the reader elsewhere for something ("Visit www.ifad.org/… for more information.",
+# "See IOM's website at www.iom.int for a comprehensive picture of…"); not one that goes on to say
+# something ("See MSC resolutions 153(78)…, which entered into force on 1 July 2006.").
+_POINTS = re.compile(rf"(?:{FOOTNOTE_MARK})?\s*(?:See|Visit)\b")
+_FOR = re.compile(r"\s*for\b")
 
 
 def references(sentences: Sequence[Sentence], texts: Mapping[str, str]) -> frozenset[int]:
@@ -106,7 +107,8 @@ def references(sentences: Sequence[Sentence], texts: Mapping[str, str]) -> froze
     for i, sentence in enumerate(sentences):
         text = texts[sentence.doc][sentence.start:sentence.end]
         ends = [m.end() for m in _CITES.finditer(text)] if _REFERENCE_OPENS.match(text) else []
-        if ends and (len(text[ends[-1]:].split()) <= CITE_TAIL_WORDS or _POINTS.match(text)):
+        tail = text[ends[-1]:] if ends else ""
+        if ends and (len(tail.split()) <= CITE_TAIL_WORDS or _POINTS.match(text) and _FOR.match(tail)):
             found.add(i)
     return frozenset(found)
 

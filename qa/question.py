@@ -28,10 +28,11 @@ PATTERNS = {
     COUNT: re.compile(rf"(?:{_FOLD}|\b(?:\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?|one|two|three|four|five|six|"
                       r"seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen)\b)(?!\s?%)"),
     URL: re.compile(r"\b(?:https?://|www\.)[^\s)\]]*[^\s.,;:)\]]"),
-    # what follows "called", "known as"...: a capitalised or quoted name ("called the International
-    # Agenda for Migration Management (IAMM)", 'commonly called "Mode 4"')
-    NAME: re.compile(r"\b(?:called|named|entitled|titled|known as)\s((?:the\s)?[\"“‘'*]*[A-Z][\w’'-]*"
-                     r"(?:\s(?:[A-Z0-9][\w’'-]*|of|for|on|and|in|the|to)(?=[\s.,;:)\"”’*]|$))*(?:\s\([A-Z]{2,}\))?[\"”’*]*)"),
+    # what follows "called", "known as"...: a quoted title, whole ('entitled "An informal conversation on…"',
+    # 'commonly called "Mode 4"'), or capitalised words that end on one ("called the International
+    # Agenda for Migration Management (IAMM)", not "known as the GFMD to most delegates")
+    NAME: re.compile(r"\b(?:called|named|entitled|titled|known as)\s((?:the\s)?(?:[\"“‘*][^\"”’*\n]{1,200}[\"”’*]"
+                     r"|[A-Z][\w’'-]*(?:(?:\s(?:of|for|on|and|in|the|to))*\s[A-Z][\w’'-]*|\s\d+\b)*(?:\s\([A-Z]{2,}\))?))"),
     PERSON: re.compile(rf"\b{_HONORIFIC}\.?(?:\s{_HONORIFIC}\.?)?(?:\s[A-Z][\w-]+)+"
                        r"|\b[A-Z][a-zß-öø-ÿ]+\s(?:[A-Z]\.\s)?[A-Z][a-zß-öø-ÿ-]+\b"),
 }
@@ -76,8 +77,9 @@ _ASKS = {
     # "which (two major migrant-sending) countries", not "what does ICAO recommend countries do"
     COUNTRIES: re.compile(rf"{_WHICH}countries\b"),
     COUNTRY: re.compile(rf"{_WHICH}country\b"),
-    NAME: re.compile(r"\b(?:called|named|known as|entitled|titled)(?: (?:before|then|now|originally|previously|today))?"
-                     r"\s*(?:[?,;]|and\b)|\bwhat (?:is|was|are|were) (?:the )?names? of\b"),
+    # "entitled" asks for no name ("Which migrants are entitled, and to what?"); nor do the names of countries
+    NAME: re.compile(r"\b(?:called|named|known as)(?: (?:before|then|now|originally|previously|today))?\s*(?:[?,;]|and\b)"
+                     r"|\bwhat (?:is|was|are|were) (?:the )?names? of\b(?! (?:the )?countr(?:y|ies)\b)"),
 }
 
 # A question in two parts ("When was it set up, and how often does it meet?"); "WHO" is no "who".
@@ -183,6 +185,8 @@ def _values(expects: str, sentence: str, common: frozenset[str]) -> list[str]:
     if expects in (COUNTRY, COUNTRIES):
         names = country_names(sentence)
         return names if len(names) >= (2 if expects == COUNTRIES else 1) else []
+    if expects == NAME:
+        return [m.group(1).strip(" ,.*\"“”‘’'") for m in PATTERNS[NAME].finditer(sentence)]
     found = [m.group().strip(" ,.") for m in PATTERNS[expects].finditer(sentence)]
     if expects == MONEY and not found:
         return _values(PERCENT, sentence, common)
@@ -192,8 +196,6 @@ def _values(expects: str, sentence: str, common: frozenset[str]) -> list[str]:
             sentence = other.sub(" ", sentence)
         found = [m.group().strip(" ,.") for m in PATTERNS[COUNT].finditer(sentence)]
         return [f for f in found if not _YEAR.match(f.replace(",", ""))]
-    if expects == NAME:
-        return [m.group(1).strip(" ,.*\"“”‘’'") for m in PATTERNS[NAME].finditer(sentence)]
     if expects == PERSON:
         names = [m.group(1).strip(" ,.") for m in _NAMES.finditer(sentence)]
         return [f for f in names if re.match(_HONORIFIC, f) or not any(w.lower() in common for w in f.split())]

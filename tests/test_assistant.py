@@ -104,6 +104,12 @@ def test_what_is_it_called_asks_for_the_name_that_follows_called_or_known_as():
     assert short_answer(NAME, 'movement across borders (commonly called "Mode 4" in trade parlance)', "What?") == "Mode 4"
     assert short_answer(NAME, "The group, known as the Geneva Migration Group, met.", "What?") == "the Geneva Migration Group"
     assert not matches(NAME, "States are called upon to act.")
+    assert short_answer(NAME, 'a paper entitled "An informal conversation on global governance" was issued', "What?") \
+        == "An informal conversation on global governance"  # a quoted title whole
+    assert short_answer(NAME, "known as the GFMD to most delegates", "What?") == "the GFMD"  # ends on a name
+    assert short_answer(NAME, "the so-called Berne Initiative in 2001", "What?") == "Berne Initiative"
+    assert parse("Which migrants are entitled, and to what?").wants == ()
+    assert parse("What are the names of the countries that signed?").wants == ()
 
 
 def test_a_person_is_named_by_an_honorific_or_words_the_corpus_never_writes_in_lower_case():
