@@ -27,11 +27,11 @@ RERANK_POOL = 50
 _LOWER_WORD = re.compile(r"\b[a-zß-öø-ÿ]+\b")
 # Reranking weights, set on the twelve gold sets new-1 to new-12 (new-1 to new-10 each ranked with
 # a query adapter fitted without it; new-11 and new-12 are unseen by the bundled one; dev and its
-# rewording were left out), by a grid over the passage and coverage weights, the BM25 rank's weight and KIND_BONUS for
-# the best hit@5 + hit@10 + evidence recall@10 + hit@1 / 2: hit@5 0.938 -> 0.948, hit@10 0.969 ->
-# 0.982, evidence recall 0.929 -> 0.941 there; dev, held out: hit@10 0.942 -> 0.962, evidence
-# recall 0.920 -> 0.939, hit@5 0.923 both. The BM25 rank's weight came out 0 (it was 0.12), and
-# KIND_BONUS 0.05 to 0.15 scored the same.
+# rewording were left out) by a grid over the passage and coverage weights, the BM25 rank's weight
+# and KIND_BONUS, for the best hit@5 + hit@10 + evidence recall@10 + hit@1 / 2. There: hit@5
+# 0.938 -> 0.948, hit@10 0.969 -> 0.982, evidence recall 0.929 -> 0.941; dev, held out: hit@10
+# 0.942 -> 0.962, evidence recall 0.920 -> 0.939, hit@5 0.923 both. The BM25 rank's weight came
+# out 0 (it was 0.12), and KIND_BONUS 0.05 to 0.15 scored the same.
 RERANK = {"sentence": 1.0, "passage": 0.75, "coverage": 1.0}
 # Added to a sentence's similarity when it has the wording the question's kind asks for (a
 # recommendation's "should", an explanation's "because"). Dev set: hit@5 0.846 -> 0.885, hit@10
