@@ -86,6 +86,19 @@ _ASKS = {
 _TWO_PART = re.compile(r"\b[Aa]nd (?:when|how|who|what|where|which|since|why)\b|\?.+\?")
 _ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
 
+# A question that asks what one thing is or means ("What is the GFMD?", "What are remittances?",
+# "What is meant by 'brain waste'?", "What does 'circularity' mean?"); its subject is six words at most.
+_SUBJECT = r"[\"“‘']?(?P<subject>[\w’'-]+(?:\s[\w’'-]+){0,5}?)[\"”’']?"
+_DEFINE = (re.compile(rf"^(?:what (?:is|are|was|were)(?: meant by)?|define) (?:the |an? )?{_SUBJECT}\s*\??$", re.I),
+           re.compile(rf"^what does (?:the )?(?:term |word |phrase )?{_SUBJECT} mean\s*\??$", re.I))
+# What follows a subject that a sentence defines: "is a / the / one of", "refers to", "aims to"
+# (not "was launched": when, not what), after an acronym in brackets or a clause between commas ("The Global
+# Migration Group (GMG) is an…", "IOM, set up in 1951, is the…"), or "defined as" within a few words;
+# not "where “brain drain” is especially dramatic".
+_DEFINING = (r"\s*(?:\([^()]{1,100}\))?(?:,[^,.;]{1,80},)?\s(?:(?:is|are|was|were)\s"
+             r"(?:(?:also|now|essentially|primarily)\s)?(?:an?|the|one of)|refers? to|means|aims? to|seeks? to)\b"
+             r"|[^.;]{0,40}\bdefined as\b")
+
 _FOLLOW_UP = re.compile(r"^(and|what about|how about|and what|what of|same for|also|then)\b|"
                         r"\b(it|they|them|this|that|these|those|its|their)\b", re.I)
 
@@ -98,6 +111,7 @@ class Question:
     kind: str  # factoid, list, explain, recommendation, compare
     wants: tuple[str, ...] = ()  # every answer type asked for ("who is it, and since when?")
     focus: str = ""  # a follow-up's own words, when ``text`` joins it to the previous question
+    subject: str = ""  # what "What is the GFMD?" asks to have defined: "GFMD"
 
     @property
     def expects(self) -> str:
@@ -148,7 +162,16 @@ def parse(text: str) -> Question:
     else:
         kind = "factoid"
     wants = tuple(kind_ for kind_, cue in _ASKS.items() if cue.search(q))
-    return Question(text, kind, wants)
+    define = next((m for m in (pattern.match(text.strip()) for pattern in _DEFINE) if m), None)
+    return Question(text, kind, wants, subject=define.group("subject") if define else "")
+
+
+def definition(forms: list[str]) -> re.Pattern[str]:
+    """A sentence that says what one of ``forms`` is: "The GFMD is the largest forum…",
+    "Remittances, broadly defined as monetary transfers…", "The term “brain drain” refers to…",
+    "MIDA aims to…"."""
+    names = "|".join(r"\s+".join(map(re.escape, form.split())) for form in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])[\"“‘']?(?:{names})s?[\"”’']?(?:{_DEFINING})", re.I)
 
 
 def fits_kind(kind: str, sentence: str) -> bool:

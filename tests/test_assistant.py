@@ -4,8 +4,8 @@ from qa import read
 from qa.assistant import Assistant
 from qa.errors import QAError, QuestionError
 from qa.countries import country_names
-from qa.question import (COUNT, COUNTRIES, COUNTRY, DATE, MONEY, NAME, PERCENT, PERSON, RATE, URL, is_follow_up, matches,
-                         parse, short_answer)
+from qa.question import (COUNT, COUNTRIES, COUNTRY, DATE, MONEY, NAME, PERCENT, PERSON, RATE, URL, definition,
+                         is_follow_up, matches, parse, short_answer)
 
 
 def test_question_types_and_expected_values():
@@ -128,6 +128,39 @@ def test_follow_up_detection():
     assert not is_follow_up("What does IOM recommend for trafficking victims who cannot return?")
 
 
+def test_what_is_x_asks_for_a_sentence_that_defines_x():
+    assert parse("What is the GFMD?").subject == "GFMD"
+    assert parse("What are remittances?").subject == "remittances"
+    assert parse('What is meant by "brain waste"?').subject == "brain waste"
+    assert parse("What does the term circularity mean?").subject == "circularity"
+    assert parse("What does IOM do?").subject == parse("Who is the Special Rapporteur?").subject == ""
+    assert parse("What is the link between migration and development in the view of the South Centre?").subject == ""
+    gfmd = definition(["GFMD", "Global Forum on Migration and Development"])
+    assert gfmd.search("The GFMD is the largest forum for governments outside the United Nations.")
+    assert gfmd.search("The Global Forum on Migration and Development (GFMD), set up in 2007, is a State-led process.")
+    assert not gfmd.search("The GFMD was launched in 2007.")  # when, not what
+    assert not gfmd.search("(c) GFMD 2010 - Background paper")
+    drain = definition(["brain drain"])
+    assert drain.search("The term “brain drain” refers to the loss of skilled personnel.")
+    assert drain.search("Brain drain, broadly defined as the loss of skills, matters.")
+    assert not drain.search("This matters where “brain drain” is especially dramatic.")
+
+
+def test_a_subject_to_define_must_be_in_the_top_passages_its_words_close_together():
+    from types import SimpleNamespace
+
+    hits = [SimpleNamespace(text="Few credit unions are at the end of the chain; remittance services lose money "
+                                 "when commissions fall, and labour migration grew."),
+            SimpleNamespace(text="They take dirty, dangerous and demeaning (3D) jobs.")]
+    assert read._forms("RCPs", {"RCP": "Regional Consultative Process"}) == \
+        ["RCPs", "RCP", "Regional Consultative Process"]
+    assert read._forms("bottom-up approach to migration", {}) == ["bottom-up approach to migration", "bottom-up approach"]
+    assert read._mentioned(["3D jobs"], hits)
+    assert not read._mentioned(["chain migration"], hits)  # both words, far apart
+    assert read._mentioned(["Migrant Workers Convention"],
+                           [SimpleNamespace(text="the Convention on the Protection of the Rights of All Migrant Workers")])
+
+
 def test_answers_quote_the_corpus_exactly(tiny_settings):
     assistant = Assistant(tiny_settings)
     answer = assistant.ask("How much money does HIRDA send to Somalia per year?")
@@ -237,6 +270,9 @@ def test_real_corpus_answers_and_abstains(bundled_settings):
         assert assistant.document_text(c.doc)[c.start:c.end] == c.quote
     invented = assistant.ask("What recommendations did the International Telecommunication Union (ITU) make?")
     assert invented.abstained
+    # a sentence that says what the GFMD is, not one of the many that name it ("(c) GFMD 2010 - …")
+    assert assistant.ask("What is the GFMD?").citations[0].quote.startswith("The GFMD is the largest forum")
+    assert assistant.ask("What is chain migration?").abstained  # "chain" and "migration", never together
 
 
 def test_key_words_are_the_names_a_passage_must_hold():
