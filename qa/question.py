@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .countries import country_names
 from .errors import QuestionError
+from .terms import content_terms
 
 # Expected answer types, checked against candidate sentences.
 COUNT, MONEY, PERCENT, DATE, PERSON, URL, NONE = "count", "money", "percent", "date", "person", "web address", "none"
@@ -91,8 +92,9 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
 _SUBJECT = r"[\"“‘']?(?P<subject>[\w’'-]+(?:\s[\w’'-]+){0,5}?)[\"”’']?"
 _DEFINE = (re.compile(rf"^(?:what (?:is|are|was|were)(?: meant by)?|define) (?:the |an? )?{_SUBJECT}\s*\??$", re.I),
            re.compile(rf"^what does (?:the )?(?:term |word |phrase )?{_SUBJECT} mean\s*\??$", re.I))
-# What follows a subject that a sentence defines: "is a / the / one of", "refers to", "aims to"
-# (not "was launched": when, not what), after an acronym in brackets or a clause between commas ("The Global
+# What follows a subject that a sentence defines: "is a / the / one of" (or "is also / now /
+# essentially / primarily a…"), "refers to", "means", "aims to", "seeks to" (not "was launched":
+# when, not what), after an acronym in brackets or a clause between commas ("The Global
 # Migration Group (GMG) is an…", "IOM, set up in 1951, is the…"), or "defined as" within a few words;
 # not "where “brain drain” is especially dramatic".
 _DEFINING = (r"\s*(?:\([^()]{1,100}\))?(?:,[^,.;]{1,80},)?\s(?:(?:is|are|was|were)\s"
@@ -162,8 +164,14 @@ def parse(text: str) -> Question:
     else:
         kind = "factoid"
     wants = tuple(kind_ for kind_, cue in _ASKS.items() if cue.search(q))
+    return Question(text, kind, wants, subject="" if wants else _subject(text))
+
+
+def _subject(text: str) -> str:
+    """What the question asks to have defined; none in "What is it?" or "What is the total for 2010?"."""
     define = next((m for m in (pattern.match(text.strip()) for pattern in _DEFINE) if m), None)
-    return Question(text, kind, wants, subject=define.group("subject") if define else "")
+    subject = define.group("subject").strip("'’‘\"“”") if define else ""
+    return subject if content_terms(subject) and not re.search(r"\d", subject) else ""
 
 
 def definition(forms: list[str]) -> re.Pattern[str]:
@@ -171,7 +179,7 @@ def definition(forms: list[str]) -> re.Pattern[str]:
     "Remittances, broadly defined as monetary transfers…", "The term “brain drain” refers to…",
     "MIDA aims to…"."""
     names = "|".join(r"\s+".join(map(re.escape, form.split())) for form in sorted(forms, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])[\"“‘']?(?:{names})s?[\"”’']?(?:{_DEFINING})", re.I)
+    return re.compile(rf"(?<![\w-])[\"“‘']?(?:{names})s?(?![\w-])[\"”’']?(?:{_DEFINING})", re.I)
 
 
 def fits_kind(kind: str, sentence: str) -> bool:
