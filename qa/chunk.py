@@ -75,8 +75,12 @@ def _leads_into(text: str, lead: tuple[int, int], first: tuple[int, int]) -> boo
 
 _CUT = re.compile(r"[a-z,]$")  # "... temporary workers admitted by", at the foot of a page
 LIST_ITEM = re.compile(r"(?:[-•*]|\(?[a-z0-9]{1,4}[.)])\s")  # "- Remittances…", "(b) Empower…", "2. Build…"
-CUT_REACH = 8  # how many sentences on the other half may be, past footnotes and page furniture
-CUT_MIN_WORDS = 7  # a shorter line without a full stop is a heading, not half a sentence
+# How many sentences on the other half may be, past the footnotes of the page (up to 11 of them
+# here; at 18 and more, a cut whose other half starts in capitals is wrongly joined to another's).
+CUT_REACH = 12
+CUT_MIN_WORDS = 3  # "Figures reported by" is half a sentence; "Looking ahead" a heading
+_ADDRESS = re.compile(r"<?(?:www\.|https?:)")  # a footnote's web address ends and starts in lower case
+_BLOCK_START = re.compile(r"\n[ \t]*\n[ \t]*$")
 
 
 # A footnote, or a line of one that a page break parted from its number, that only points to a
@@ -113,23 +117,28 @@ def references(sentences: Sequence[Sentence], texts: Mapping[str, str]) -> froze
     return frozenset(found)
 
 
-def continuations(sentences: Sequence[Sentence]) -> dict[int, int]:
+def continuations(sentences: Sequence[Sentence], texts: Mapping[str, str]) -> dict[int, int]:
     """Sentences a page break cut, mapped to where they go on.
 
-    A sentence of at least ``CUT_MIN_WORDS`` words, not a list item, that ends mid-phrase
-    ("... admitted by") continues at the next sentence of its document, at most ``CUT_REACH``
-    on, that starts in lower case ("industrialized countries by 3% ..."); the footnotes of the
-    page lie between them. A continuation has one head: the nearest.
+    A sentence of at least ``CUT_MIN_WORDS`` words, not a list item nor a web address, that
+    ends mid-phrase ("... admitted by") continues at the next sentence of its document, at most
+    ``CUT_REACH`` on, that starts in lower case ("industrialized countries by 3% ..."), when that
+    one opens a block of the raw text (the footnotes of the page lie between them) or comes
+    right after it; not at a lower-case sentence inside a paragraph ("access to justice…" after
+    a semicolon). A continuation has one head: the nearest.
     """
     heads: dict[int, int] = {}  # continuation -> head
     for i, sentence in enumerate(sentences):
         text = sentence.text.rstrip()
-        if len(text.split()) < CUT_MIN_WORDS or not _CUT.search(text) or LIST_ITEM.match(text):
+        if len(text.split()) < CUT_MIN_WORDS or not _CUT.search(text) or LIST_ITEM.match(text) \
+                or _ADDRESS.match(text.split()[-1]):
             continue
         for j in range(i + 1, min(i + 1 + CUT_REACH, len(sentences))):
-            if sentences[j].doc != sentence.doc:
+            tail = sentences[j]
+            if tail.doc != sentence.doc:
                 break
-            if sentences[j].text[:1].islower():
-                heads[j] = i  # a later head is nearer
+            if tail.text[:1].islower() and not _ADDRESS.match(tail.text):
+                if j == i + 1 or _BLOCK_START.search(texts[tail.doc][max(0, tail.start - 20):tail.start]):
+                    heads[j] = i  # a later head is nearer
                 break
     return {head: tail for tail, head in sorted(heads.items())}

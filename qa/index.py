@@ -78,7 +78,7 @@ class Index:
         bounds = np.searchsorted([s.passage for s in self.sentences], np.arange(len(self.passages) + 1))
         self._passage_sentences = [range(int(a), int(b)) for a, b in zip(bounds, bounds[1:])]
         # A sentence a page break cut -> where it goes on, and back (see qa.chunk.continuations).
-        self.continues = continuations(self.sentences)
+        self.continues = continuations(self.sentences, {name: d.text for name, d in self.documents.items()})
         self.continued = {tail: head for head, tail in self.continues.items()}
 
     @cached_property

@@ -314,18 +314,23 @@ def _take(ix, chosen: list[int], s: int, follow: bool = False) -> None:
     if _CONCLUDES.match(ix.sentences[s].text) and before >= 0 and before not in chosen \
             and ix.sentences[before].passage == ix.sentences[s].passage and _words(ix, chosen + [before, s]) <= MAX_WORDS:
         chosen.append(before)
-    chosen.append(s)
-    for half in (ix.continues.get(s), ix.continued.get(s)):  # the rest of a sentence a page break cut
-        if half is not None and half not in chosen and _words(ix, chosen + [half]) <= MAX_WORDS:
-            chosen.append(half)
+    _take_whole(ix, chosen, s)
     after = s + 1  # (after a cut sentence come the footnotes of its page)
     if s not in ix.continues and after < len(ix.sentences) and after not in chosen \
             and ix.sentences[after].passage == ix.sentences[s].passage \
             and (follow or _CARRIES_ON.match(ix.sentences[after].text) or len(ix.sentences[s].text.split()) < SHORT
                  or ix.sentences[after].text.rstrip().endswith(":")) \
             and _words(ix, chosen + [after]) <= MAX_WORDS:
-        chosen.append(after)
+        _take_whole(ix, chosen, after)
     _take_items(ix, chosen, s)
+
+
+def _take_whole(ix, chosen: list[int], s: int) -> None:
+    """Quote a sentence with the rest of it, when a page break cut it."""
+    chosen.append(s)
+    for half in (ix.continues.get(s), ix.continued.get(s)):
+        if half is not None and half not in chosen and _words(ix, chosen + [half]) <= MAX_WORDS:
+            chosen.append(half)
 
 
 def _take_items(ix, chosen: list[int], s: int) -> None:

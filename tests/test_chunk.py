@@ -16,17 +16,41 @@ industrialized countries by 3% of their total labour force could generate gains 
 """
 
 
+def _links(text: str) -> list[tuple[str, str]]:
+    """The cut sentences of a text as (last word of the head, first word of the rest)."""
+    _, sentences = chunk("a.txt", text, segment(text))
+    return [(sentences[h].text.split()[-1], sentences[t].text.split()[0])
+            for h, t in continuations(sentences, {"a.txt": text}).items()]
+
+
 def test_a_sentence_a_page_break_cut_goes_on_after_the_footnotes():
-    _, sentences = chunk("a.txt", PAGE_BREAK, segment(PAGE_BREAK))
-    links = continuations(sentences)
-    assert [(sentences[h].text.split()[-1], sentences[t].text.split()[0]) for h, t in links.items()] \
-        == [("by", "industrialized")]
+    assert _links(PAGE_BREAK) == [("by", "industrialized")]
 
 
-def test_a_short_line_without_a_full_stop_is_no_cut_sentence():
-    lines = [NS(doc="a", text="Challenges identified in FAO work"), NS(doc="a", text="migrants, it said, return."),
-             NS(doc="a", text="It ends mid-phrase in one document and the next"), NS(doc="b", text="starts in another.")]
-    assert continuations(lines) == {}
+def test_a_short_half_goes_on_too_and_a_heading_or_a_lower_case_web_address_does_not():
+    text = ("Adopted in 1975, the Convention is wider.\nThis Convention provides workers with more\n\n"
+            "42 Cholewinski.\n\n43 Newland, page 3.\n\n"
+            "distinct rights such as unionization.\n\nLooking ahead\n\n"
+            "One view is the migrant syndrome.\nIt says migration drains countries of origin of their labor and\n\n45 Ibid.\n\n"
+            "www.scoop.co.nz/stories/WO0606/S00155.htm\n\n44 Martin, 2004.\n\n"
+            "capital by crowding out local production.")
+    assert _links(text) == [("more", "distinct"), ("and", "capital")]
+
+
+def test_a_lower_case_sentence_inside_a_paragraph_continues_no_cut_but_the_one_before_it():
+    text = ("It held a workshop.\nIn Mauritius in 2012, the\n\n22 See IOM, Migration Research Series No. 38.\n\n"
+            "IOM Director General opened the Common Space. It gave pathways to legal status; "
+            "access to justice and alternatives to detention.\n\n"
+            "It met twice.\nThe meeting brought together governments, employers and\n\n22 Ibid.\n\n"
+            "unions from the region.")
+    assert _links(text) == [("and", "unions")]
+
+
+def test_a_line_of_two_words_is_no_cut_sentence_nor_one_ending_in_another_document():
+    lines = [NS(doc="a", start=0, text="FAO work"), NS(doc="a", start=10, text="migrants, it said, return."),
+             NS(doc="a", start=40, text="It ends mid-phrase in one document and the next"),
+             NS(doc="b", start=0, text="starts in another.")]
+    assert continuations(lines, {"a": "FAO work\n\nmigrants, it said, return.\n\n", "b": ""}) == {}
 
 
 def test_the_reader_quotes_both_halves_of_a_cut_sentence():
@@ -40,12 +64,22 @@ def test_the_reader_quotes_both_halves_of_a_cut_sentence():
         assert sorted(chosen) == [0, 2]
 
 
+def test_the_sentence_taken_after_the_best_one_comes_whole_too():
+    texts = ["The second is the 1975 Convention on Migrations in Abusive Conditions.",
+             "This Convention provides workers with more", "42 Cholewinski.",
+             "distinct rights such as unionization, housing and training."]
+    sentences = [NS(doc="a", passage=p, text=t) for p, t in zip((0, 0, 0, 1), texts)]
+    ix = NS(sentences=sentences, continues={1: 3}, continued={3: 1})
+    chosen: list[int] = []
+    _take(ix, chosen, 0)  # "This Convention…" carries the best sentence on
+    assert sorted(chosen) == [0, 1, 3]
+
+
 def test_a_continuation_has_one_head_and_a_list_item_is_none():
-    lines = [NS(doc="a", text="(a) Policy flexibility for countries to gain from migration"),
-             NS(doc="a", text="The benefits of migration for development are highest when countries"),
-             NS(doc="a", text="12 See the report of the Secretary-General."),
-             NS(doc="a", text="invest in their people.")]
-    assert continuations(lines) == {1: 3}
+    text = ("(a) Policy flexibility for countries to gain from migration\n\n"
+            "Gains vary.\nThe benefits of migration for development are highest when countries\n\n"
+            "12 See the report of the Secretary-General.\n\ninvest in their people.")
+    assert _links(text) == [("countries", "invest")]
 
 
 FOOTNOTES = """UNHCR published its 10-Point Plan in 2007.¹¹ The meeting was chaired by a minister.¹²
