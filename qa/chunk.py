@@ -75,12 +75,12 @@ def _leads_into(text: str, lead: tuple[int, int], first: tuple[int, int]) -> boo
 
 _CUT = re.compile(r"[a-z,]$")  # "... temporary workers admitted by", at the foot of a page
 LIST_ITEM = re.compile(r"(?:[-•*]|\(?[a-z0-9]{1,4}[.)])\s")  # "- Remittances…", "(b) Empower…", "2. Build…"
-# How many sentences on the other half may be, past the footnotes of the page (up to 11 of them
-# here; at 18 and more, a cut whose other half starts in capitals is wrongly joined to another's).
+# How many sentences on the other half may be, past the footnotes of the page (11 lie between the
+# farthest halves here; at 18 and more, a cut whose rest starts in capitals is joined to another's).
 CUT_REACH = 12
 CUT_MIN_WORDS = 3  # "Figures reported by" is half a sentence; "Looking ahead" a heading
 _ADDRESS = re.compile(r"<?(?:www\.|https?:)")  # a footnote's web address ends and starts in lower case
-_BLOCK_START = re.compile(r"\n[ \t]*\n[ \t]*$")
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")  # also "\r\n\r\n" and the "\n\f\n" between ingested PDF pages
 
 
 # A footnote, or a line of one that a page break parted from its number, that only points to a
@@ -120,12 +120,13 @@ def references(sentences: Sequence[Sentence], texts: Mapping[str, str]) -> froze
 def continuations(sentences: Sequence[Sentence], texts: Mapping[str, str]) -> dict[int, int]:
     """Sentences a page break cut, mapped to where they go on.
 
-    A sentence of at least ``CUT_MIN_WORDS`` words, not a list item nor a web address, that
-    ends mid-phrase ("... admitted by") continues at the next sentence of its document, at most
-    ``CUT_REACH`` on, that starts in lower case ("industrialized countries by 3% ..."), when that
-    one opens a block of the raw text (the footnotes of the page lie between them) or comes
-    right after it; not at a lower-case sentence inside a paragraph ("access to justice…" after
-    a semicolon). A continuation has one head: the nearest.
+    A sentence of at least ``CUT_MIN_WORDS`` words, not a list item, that ends mid-phrase ("...
+    admitted by", not in a web address) continues at the next sentence of its document, at most
+    ``CUT_REACH`` on, that starts in lower case ("industrialized countries by 3% ...") and either
+    opens a block of the raw text (the footnotes of the page lie between them) or comes right
+    after it. A lower-case sentence inside a paragraph (a long one split at a semicolon), a web
+    address and a footnote whose number was cleaned off ("⁷ de Haas 2009") are passed over. A
+    continuation has one head: the nearest.
     """
     heads: dict[int, int] = {}  # continuation -> head
     for i, sentence in enumerate(sentences):
@@ -137,8 +138,9 @@ def continuations(sentences: Sequence[Sentence], texts: Mapping[str, str]) -> di
             tail = sentences[j]
             if tail.doc != sentence.doc:
                 break
-            if tail.text[:1].islower() and not _ADDRESS.match(tail.text):
-                if j == i + 1 or _BLOCK_START.search(texts[tail.doc][max(0, tail.start - 20):tail.start]):
-                    heads[j] = i  # a later head is nearer
+            raw = texts[tail.doc]
+            if raw[tail.start:tail.start + 1].islower() and not _ADDRESS.match(tail.text) \
+                    and (j == i + 1 or _BLANK_LINE.search(raw, sentences[j - 1].end, tail.start)):
+                heads[j] = i  # a later head is nearer
                 break
     return {head: tail for tail, head in sorted(heads.items())}

@@ -307,9 +307,9 @@ def _take_value(question: Question, scored: list[tuple[float, int, int]], ix, ch
 def _take(ix, chosen: list[int], s: int, follow: bool = False) -> None:
     """Quote a sentence, with its other half when a page break cut it, with the one before when
     it draws a conclusion from that ("Therefore it is often not the poorest that migrate"), and
-    with the next one when that carries it on ("The meeting was chaired by..."), when it is too
-    short to stand alone, or with ``follow`` (the best sentence of an explanation: the reasons
-    follow the claim)."""
+    with the next one (whole, if it fits) when that carries it on ("The meeting was chaired
+    by..."), when it is too short to stand alone, or with ``follow`` (the best sentence of an
+    explanation: the reasons follow the claim)."""
     before = s - 1
     if _CONCLUDES.match(ix.sentences[s].text) and before >= 0 and before not in chosen \
             and ix.sentences[before].passage == ix.sentences[s].passage and _words(ix, chosen + [before, s]) <= MAX_WORDS:
@@ -320,16 +320,21 @@ def _take(ix, chosen: list[int], s: int, follow: bool = False) -> None:
             and ix.sentences[after].passage == ix.sentences[s].passage \
             and (follow or _CARRIES_ON.match(ix.sentences[after].text) or len(ix.sentences[s].text.split()) < SHORT
                  or ix.sentences[after].text.rstrip().endswith(":")) \
-            and _words(ix, chosen + [after]) <= MAX_WORDS:
+            and _words(ix, chosen + [x for x in _whole(ix, after) if x not in chosen]) <= MAX_WORDS:
         _take_whole(ix, chosen, after)
     _take_items(ix, chosen, s)
 
 
+def _whole(ix, s: int) -> list[int]:
+    """A sentence and, when a page break cut it, its other half."""
+    return [s] + [half for half in (ix.continues.get(s), ix.continued.get(s)) if half is not None]
+
+
 def _take_whole(ix, chosen: list[int], s: int) -> None:
-    """Quote a sentence with the rest of it, when a page break cut it."""
+    """Quote a sentence, and the other half of it, when a page break cut it, if that fits."""
     chosen.append(s)
-    for half in (ix.continues.get(s), ix.continued.get(s)):
-        if half is not None and half not in chosen and _words(ix, chosen + [half]) <= MAX_WORDS:
+    for half in _whole(ix, s)[1:]:
+        if half not in chosen and _words(ix, chosen + [half]) <= MAX_WORDS:
             chosen.append(half)
 
 

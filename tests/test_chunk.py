@@ -27,30 +27,55 @@ def test_a_sentence_a_page_break_cut_goes_on_after_the_footnotes():
     assert _links(PAGE_BREAK) == [("by", "industrialized")]
 
 
-def test_a_short_half_goes_on_too_and_a_heading_or_a_lower_case_web_address_does_not():
-    text = ("Adopted in 1975, the Convention is wider.\nThis Convention provides workers with more\n\n"
-            "42 Cholewinski.\n\n43 Newland, page 3.\n\n"
-            "distinct rights such as unionization.\n\nLooking ahead\n\n"
-            "One view is the migrant syndrome.\nIt says migration drains countries of origin of their labor and\n\n45 Ibid.\n\n"
-            "www.scoop.co.nz/stories/WO0606/S00155.htm\n\n44 Martin, 2004.\n\n"
-            "capital by crowding out local production.")
-    assert _links(text) == [("more", "distinct"), ("and", "capital")]
+def _cut(*pieces: str) -> list[tuple[str, str]]:
+    """The links found among sentences laid out as given: sentence, separator, sentence, ..."""
+    raw, sentences = "", []
+    for k, piece in enumerate(pieces):
+        if k % 2 == 0:
+            sentences.append(NS(doc="a", start=len(raw), end=len(raw) + len(piece), text=piece))
+        raw += piece
+    return [(sentences[h].text.split()[-1], sentences[t].text.split()[0])
+            for h, t in continuations(sentences, {"a": raw}).items()]
 
 
-def test_a_lower_case_sentence_inside_a_paragraph_continues_no_cut_but_the_one_before_it():
-    text = ("It held a workshop.\nIn Mauritius in 2012, the\n\n22 See IOM, Migration Research Series No. 38.\n\n"
-            "IOM Director General opened the Common Space. It gave pathways to legal status; "
-            "access to justice and alternatives to detention.\n\n"
-            "It met twice.\nThe meeting brought together governments, employers and\n\n22 Ibid.\n\n"
-            "unions from the region.")
-    assert _links(text) == [("and", "unions")]
+def test_a_short_half_goes_on_past_footnotes_and_a_web_address():
+    assert _cut("This Convention provides workers with more", "\n\n", "42 Cholewinski.", "\n\n",
+                "www.scoop.co.nz/stories/WO0606/S00155.htm", "\n\n", "distinct rights such as unionization.") \
+        == [("more", "distinct")]
 
 
-def test_a_line_of_two_words_is_no_cut_sentence_nor_one_ending_in_another_document():
-    lines = [NS(doc="a", start=0, text="FAO work"), NS(doc="a", start=10, text="migrants, it said, return."),
-             NS(doc="a", start=40, text="It ends mid-phrase in one document and the next"),
-             NS(doc="b", start=0, text="starts in another.")]
-    assert continuations(lines, {"a": "FAO work\n\nmigrants, it said, return.\n\n", "b": ""}) == {}
+def test_the_rest_opens_a_block_after_any_blank_line_or_comes_right_after_its_head():
+    for blank in ("\r\n\r\n", "\n\f\n", "\n" + " " * 30 + "\n" + " " * 30):
+        assert _cut("Figures reported by", blank, "42 Ibid.", blank, "the Centre for Disease Control show it.") \
+            == [("by", "the")]
+    assert _cut("It was negotiated with governments, employers and", " ", "unions of the region.") \
+        == [("and", "unions")]
+
+
+def test_a_lower_case_sentence_inside_a_paragraph_is_passed_over():
+    assert _cut("The meeting brought together governments, employers and", "\n\n",
+                "22 It set out pathways to legal status;", " ", "access to justice for migrants.", "\n\n",
+                "unions from the region.") == [("and", "unions")]
+
+
+def test_no_cut_after_a_heading_a_list_item_a_web_address_or_too_far_on():
+    assert _cut("FAO work", "\n\n", "migrants, it said, return.") == []
+    assert _cut("(a) Policy flexibility for countries to gain from", "\n\n", "migration in the region.") == []
+    assert _cut("The study is available at www.unep.org/publications", "\n\n", "see the annex.") == []
+    footnotes = [part for k in range(12) for part in (f"{k} Ibid.", "\n\n")]
+    assert _cut("The benefits are highest when countries", "\n\n", *footnotes, "invest in their people.") == []
+
+
+def test_a_footnote_whose_number_was_cleaned_off_is_no_rest():
+    raw = "Migration is one way of climate change adaptation\n\n⁷ de Haas 2009 (see footnote 5)."
+    lines = [NS(doc="a", start=0, end=49, text=raw[:49]), NS(doc="a", start=51, end=len(raw), text=raw[53:])]
+    assert lines[1].text.startswith("de Haas") and continuations(lines, {"a": raw}) == {}
+
+
+def test_a_cut_sentence_ends_in_its_own_document():
+    lines = [NS(doc="a", start=0, end=48, text="It ends mid-phrase in one document and the next"),
+             NS(doc="b", start=0, end=18, text="starts in another.")]
+    assert continuations(lines, {"a": lines[0].text, "b": lines[1].text}) == {}
 
 
 def test_the_reader_quotes_both_halves_of_a_cut_sentence():
@@ -73,13 +98,16 @@ def test_the_sentence_taken_after_the_best_one_comes_whole_too():
     chosen: list[int] = []
     _take(ix, chosen, 0)  # "This Convention…" carries the best sentence on
     assert sorted(chosen) == [0, 1, 3]
+    sentences[3] = NS(doc="a", passage=1, text="distinct rights " + "and more " * 50)
+    chosen = []
+    _take(ix, chosen, 0)  # not half of it when the whole does not fit
+    assert chosen == [0]
 
 
-def test_a_continuation_has_one_head_and_a_list_item_is_none():
-    text = ("(a) Policy flexibility for countries to gain from migration\n\n"
-            "Gains vary.\nThe benefits of migration for development are highest when countries\n\n"
-            "12 See the report of the Secretary-General.\n\ninvest in their people.")
-    assert _links(text) == [("countries", "invest")]
+def test_a_continuation_has_one_head_the_nearest():
+    assert _cut("The benefits of migration for development are highest when", "\n\n",
+                "Gains vary with the policies of countries and", "\n\n", "12 Ibid.", "\n\n",
+                "invest in their people.") == [("and", "invest")]
 
 
 FOOTNOTES = """UNHCR published its 10-Point Plan in 2007.¹¹ The meeting was chaired by a minister.¹²
