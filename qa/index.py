@@ -74,18 +74,23 @@ class Index:
         """For each passage, the range of its sentences' positions."""
         return self._passage_sentences
 
+    @property
+    def texts(self) -> dict[str, str]:
+        """Each document's raw text, by file name (sentence and passage offsets point into it)."""
+        return {name: d.text for name, d in self.documents.items()}
+
     def __post_init__(self) -> None:
         bounds = np.searchsorted([s.passage for s in self.sentences], np.arange(len(self.passages) + 1))
         self._passage_sentences = [range(int(a), int(b)) for a, b in zip(bounds, bounds[1:])]
         # A sentence a page break cut -> where it goes on, and back (see qa.chunk.continuations).
-        self.continues = continuations(self.sentences, {name: d.text for name, d in self.documents.items()})
+        self.continues = continuations(self.sentences, self.texts)
         self.continued = {tail: head for head, tail in self.continues.items()}
 
     @cached_property
     def references(self) -> frozenset[int]:
         """Sentences that only cite a source: no answer, unless a web address is asked for
         (see qa.chunk.references; found when first read, not on every load)."""
-        return references(self.sentences, {name: d.text for name, d in self.documents.items()})
+        return references(self.sentences, self.texts)
 
     # --- building ---------------------------------------------------------------------
 
