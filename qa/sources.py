@@ -18,6 +18,7 @@ _BEFORE_NAME = frozenset("the a an and or in of on with both each what which do 
                          "its their say says said give gives between".split())
 _ACRONYM_RUN = re.compile(r"\b[A-Z]{2,}+[A-Za-z]*+(?:\s+[A-Z]{2,}+[A-Za-z]*+)*\b")  # possessive: linear
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_DATED = re.compile(r"(?:from|of|in) (?:[A-Z][a-z]+ )?((?:19|20)\d\d)\b")
 
 
 def named_sources(query: str, sources: set[Source], writers: dict[str, frozenset[str]],
@@ -44,8 +45,8 @@ def named_sources(query: str, sources: set[Source], writers: dict[str, frozenset
                          or {src for src in sources if _holds(writers[src[0]], name)})
     distinct: list[set[Source]] = []
     taken: set[Source] = set()
-    for side in sides:
-        if side and side != sources and side - taken:
+    for side in sides:  # (what a name that fits every source leaves after the others is a side)
+        if side and (side != sources or taken) and side - taken:
             distinct.append(side - taken)
             taken |= side
     return distinct
@@ -71,17 +72,20 @@ def _referenced(query: str, sources: set[Source], chapters: dict[Source, set[str
     sides: list[set[Source]] = []
     dated: list[set[Source]] = []
     parts: list[set[Source]] = []
-    for words, part in _references(query):
+    for words, part, several in _references(query):
         side = _chapters_named(words, chapters) if part else set()
         if side:
             parts.append(side)
+            sides.append(side)
+            continue
+        docs, by_name = _documents_named(words, writers)
+        side = {src for src in sources if src[0] in docs}
+        if not by_name:
+            dated.append(side)
+        elif several:  # "both IOM papers": each of its documents is a side
+            sides += [{src for src in side if src[0] == doc} for doc in sorted(docs)]
         else:
-            docs, by_name = _documents_named(words, writers)
-            side = {src for src in sources if src[0] in docs}
-            if not by_name:
-                dated.append(side)
-                continue
-        sides.append(side)
+            sides.append(side)
     inside = {src[0] for side in parts for src in side}
     return [side for side in sides + dated if side in parts or not {src[0] for src in side} <= inside]
 
@@ -89,33 +93,38 @@ def _referenced(query: str, sources: set[Source], chapters: dict[Source, set[str
 def reference_years(query: str) -> set[str]:
     """Years that date a source the question names ("IOM's 2006 paper", "the 2013 UN system
     report"): they say which document, not what it must say."""
-    return {w for words, _ in _references(query) for w in words if _YEAR.fullmatch(w)}
+    return {w for words, _, _ in _references(query) for w in words if _YEAR.fullmatch(w)}
 
 
-def _references(query: str) -> list[tuple[list[str], bool]]:
+def _references(query: str) -> list[tuple[list[str], bool, bool]]:
     """The names written with a genre word, as (words, whether the source is a chapter or a
-    section); "the ILO and World Bank chapters" names two chapters."""
+    section, whether the name stands for several documents); "the ILO and World Bank chapters"
+    names two chapters, "both IOM papers" two documents. A year after the genre word dates the
+    name ("the IOM papers from April 2006")."""
     words = re.findall(r"[\w’'-]+", query)
     found = []
     for i, word in enumerate(words):
         if not _GENRE.fullmatch(word):
             continue
         part = bool(_PART.fullmatch(word))
+        many = word.lower().endswith("s")
         names: list[list[str]] = [[]]
         for before in reversed(words[max(0, i - 6):i]):
             if before.lower() in _BEFORE_NAME:
-                if before.lower() == "and" and word.lower().endswith("s") and names[0]:  # "ILO and WB chapters"
+                if before.lower() == "and" and many and names[0]:  # "ILO and WB chapters"
                     names.insert(0, [])
                     continue
                 break
             names[0].insert(0, re.sub(r"[’']s?$", "", before))
-        found += [(name, part) for name in names if name]
+        dated = _DATED.match(" ".join(words[i + 1:i + 4]))
+        several = many and len(names) == 1 and word.lower() != "messages"
+        found += [(name + ([dated.group(1)] if dated else []), part, several) for name in names if name]
     return found
 
 
 def _bare_names(query: str) -> list[str]:
     """Acronyms and runs of capitalised words that are not written with a genre word."""
-    named = {w for words, _ in _references(query) for w in words}
+    named = {w for words, _, _ in _references(query) for w in words}
     runs = [m.group().split()[-1] for m in _ACRONYM_RUN.finditer(query)]
     runs += [m.group() for m in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b", query)]
     return [r for r in dict.fromkeys(runs) if not set(r.split()) & named]

@@ -47,6 +47,19 @@ def test_a_source_named_by_its_year_alone_takes_what_the_named_ones_leave():
                                            {("iom.txt", "I. Effects"), ("msg.txt", "Key messages")}]
 
 
+def test_a_plural_genre_word_names_each_of_its_documents():
+    assert sides("Both IOM papers from April 2006 say diasporas offer more than money. How does each put it?") == [
+        {("iom.txt", "I. Effects")}, {("msg.txt", "Key messages")}]
+    assert sides("Both of IOM's April 2006 papers call for research. How does each put it?") == [
+        {("iom.txt", "I. Effects")}, {("msg.txt", "Key messages")}]
+
+
+def test_what_a_source_that_fits_every_source_leaves_after_the_others_is_a_side():
+    iom = {("iom.txt", "I. Effects"), ("msg.txt", "Key messages")}
+    assert named_sources("How do IOM's key messages paper and its longer 2006 paper each describe RCPs?",
+                         iom, WRITERS, ACRONYMS) == [{("msg.txt", "Key messages")}, {("iom.txt", "I. Effects")}]
+
+
 def test_bare_names_are_chapters_titled_with_them_else_their_organisation_s_documents():
     assert sides("What did UNCTAD and the World Bank each propose?") == [
         {("un.txt", "United Nations Conference on Trade and Development")}, {("un.txt", "The World Bank")}]
