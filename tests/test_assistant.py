@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from qa import read
@@ -403,13 +404,18 @@ def test_a_comparison_of_named_sources_quotes_each():
     ix = NS(continues={}, continued={}, acronyms={}, passages=[NS(section="Members"), NS(section="Members")],
             sentences=[NS(doc="iom.txt", passage=0, start=0, text="IOM has 116 member States, 21 observer States and some 75 observer organisations."),
                        NS(doc="iom.txt", passage=0, start=90, text="Membership grew over ten years."),
-                       NS(doc="sc.txt", passage=1, start=0, text="IOM has 118 member states.")])
+                       NS(doc="sc.txt", passage=1, start=0, text="IOM has 118 member states.")],
+            sentence_vectors=np.eye(3, dtype=np.float32))
     scored = [(2.0, 0, 0), (1.9, 1, 0), (1.0, 2, 1)]  # the South Centre's sentence scores far lower
     question = parse("What do IOM's paper and the South Centre note each say about membership?")
     sides = _sides(question.text, scored, NS(index=ix, document_terms=writers))
     assert sides == [{("iom.txt", "Members")}, {("sc.txt", "Members")}]
     assert _select(question, scored, ix, sides) == [0, 2]
     assert _select(question, scored, ix, []) == [0, 1]  # unnamed sides: the best quotes
+    # the sides are quoted together: a near-best sentence that says what the other side says wins
+    ix.sentence_vectors = np.array([[1, 0], [0.6, 0.8], [0.6, 0.8]], dtype=np.float32)
+    assert _select(question, [(2.0, 0, 0), (1.95, 1, 0), (1.0, 2, 1)], ix, sides) == [1, 2]
+    assert _select(question, [(2.0, 0, 0), (1.5, 1, 0), (1.0, 2, 1)], ix, sides) == [0, 2]  # not a far worse one
 
 
 def test_a_typed_question_takes_the_value_from_the_best_passage():
