@@ -363,18 +363,27 @@ def _take_whole(ix, chosen: list[int], s: int) -> None:
 
 def _take_items(ix, chosen: list[int], s: int) -> None:
     """When the sentence taken, or the one taken after it, introduces a list ("Three themes were
-    identified:"), take the items that follow it in its passage, as many as fit."""
+    identified:"), take the items that follow it in its passage, as many as fit: the first
+    sentence of each."""
     intro = next((i for i in (s + 1, s) if i in chosen and ix.sentences[i].text.rstrip().endswith(":")), None)
     if intro is None:
         return
     item = intro + 1
-    while item < len(ix.sentences) and ix.sentences[item].passage == ix.sentences[intro].passage \
-            and LIST_ITEM.match(ix.sentences[item].text):
-        if item not in chosen:
+    while item < len(ix.sentences) and ix.sentences[item].passage == ix.sentences[intro].passage:
+        if not LIST_ITEM.match(ix.sentences[item].text):
+            if not _same_line(ix, item - 1, item):
+                return
+        elif item not in chosen:
             if _words(ix, chosen + [item]) > MAX_WORDS:
                 return
             chosen.append(item)
         item += 1
+
+
+def _same_line(ix, a: int, b: int) -> bool:
+    """True when sentence ``b`` goes on the line of sentence ``a`` (an item's second sentence)."""
+    first, second = ix.sentences[a], ix.sentences[b]
+    return "\n" not in ix.documents[first.doc].text[first.end:second.start]
 
 
 def _sides(query: str, scored: list[tuple[float, int, int]], retriever: Retriever) -> list[set]:

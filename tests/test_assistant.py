@@ -383,10 +383,18 @@ def test_a_sentence_that_introduces_a_list_brings_its_items():
     from qa.read import _take
 
     long = "The agenda of the Civil Society Day mirrored the government agenda to a large extent in 2007."
-    texts = [long, "Three specific themes were identified:", "- Human capital and labour mobility;",
-             "- Remittances and other diaspora resources;", "These themes framed the debates.", "- Not an item of it."]
-    ix = NS(continues={}, continued={}, sentences=[NS(passage=0, text=t) for t in texts])
-    for first, expected in [(0, [0, 1, 2, 3]), (1, [1, 2, 3])]:
+    lines = [[long], ["Three specific themes were identified:"],
+             ["- Human capital and labour mobility.", "Its second sentence is left out."],
+             ["- Remittances and other diaspora resources;"], ["These themes framed the debates."],
+             ["- Not an item of it."]]
+    raw, sentences = "", []
+    for line in lines:
+        for text in line:
+            sentences.append(NS(doc="d", passage=0, start=len(raw), end=len(raw) + len(text), text=text))
+            raw += text + " "
+        raw += "\n"
+    ix = NS(continues={}, continued={}, sentences=sentences, documents={"d": NS(text=raw)})
+    for first, expected in [(0, [0, 1, 2, 4]), (1, [1, 2, 4])]:
         chosen: list[int] = []
         _take(ix, chosen, first)
         assert chosen == expected
