@@ -426,6 +426,24 @@ def test_a_comparison_of_named_sources_quotes_each():
     assert _select(question, [(2.0, 0, 0), (1.5, 1, 0), (1.0, 2, 1)], ix, sides) == [0, 2]  # not a far worse one
 
 
+def test_an_answer_quotes_its_passage_on_while_short_and_on_the_question():
+    from types import SimpleNamespace as NS
+
+    from qa.read import CONTEXT_SHARE, _carry_on
+
+    texts = ["Remittances are not a source of terrorist activities.", "Terrorist groups need far more money.",
+             "Red tape raises the costs of sending money home.", "The meeting then turned to other matters."]
+    ix = NS(continues={}, continued={}, sentences=[NS(passage=0, text=t) for t in texts] + [NS(passage=1, text="x")])
+    scored = [(1.0, 0, 0), (0.9, 1, 0), (0.8, 2, 0), (0.9, 4, 1), (CONTEXT_SHARE - 0.1, 3, 0)]
+    chosen = [0]
+    _carry_on(ix, chosen, scored, 0)
+    assert chosen == [0, 1, 2]  # not the sentence off the question, nor another passage
+    long = NS(continues={}, continued={}, sentences=[NS(passage=0, text="word " * 80)] + ix.sentences[1:])
+    chosen = [0]
+    _carry_on(long, chosen, scored, 0)
+    assert chosen == [0]  # long enough already
+
+
 def test_a_typed_question_takes_the_value_from_the_best_passage():
     from types import SimpleNamespace as NS
 
@@ -449,9 +467,10 @@ def test_a_question_in_two_parts_gets_two_quotes():
     from qa.read import _select
 
     long = "In November 2005 the Director General gathered a group of chief executives as a Business Advisory Board."
-    ix = NS(continues={}, continued={}, sentences=[NS(doc="a", passage=0, start=0, text=long),
-                       NS(doc="a", passage=0, start=200, text=long.replace("November 2005", "2006"))])
-    scored = [(2.0, 0, 0), (1.95, 1, 0)]
+    ix = NS(continues={}, continued={}, passages=[NS(section="BAB"), NS(section="BAB")],
+            sentences=[NS(doc="a", passage=0, start=0, text=long),
+                       NS(doc="a", passage=1, start=200, text=long.replace("November 2005", "2006"))])
+    scored = [(2.0, 0, 0), (1.95, 1, 1)]  # (the next passage: an answer is quoted on in its own only)
     assert _select(parse("When was the Business Advisory Board set up?"), scored, ix, []) == [0]
     assert _select(parse("When was the Business Advisory Board set up, and how often does it meet?"),
                    scored, ix, []) == [0, 1]
