@@ -409,9 +409,9 @@ def test_a_comparison_of_named_sources_quotes_each():
 
     writers = {"iom.txt": frozenset(content_terms("Perspectives IOM April 2006")),
                "sc.txt": frozenset(content_terms("Note South Centre September 2006"))}
-    ix = NS(continues={}, continued={}, acronyms={}, passages=[NS(section="Members"), NS(section="Members")],
+    ix = NS(continues={}, continued={}, acronyms={}, passages=[NS(section="Members")] * 3,
             sentences=[NS(doc="iom.txt", passage=0, start=0, text="IOM has 116 member States, 21 observer States and some 75 observer organisations."),
-                       NS(doc="iom.txt", passage=0, start=90, text="Membership grew over ten years."),
+                       NS(doc="iom.txt", passage=2, start=90, text="Membership grew over ten years."),
                        NS(doc="sc.txt", passage=1, start=0, text="IOM has 118 member states.")],
             sentence_vectors=np.eye(3, dtype=np.float32))
     scored = [(2.0, 0, 0), (1.9, 1, 0), (1.0, 2, 1)]  # the South Centre's sentence scores far lower
@@ -424,6 +424,11 @@ def test_a_comparison_of_named_sources_quotes_each():
     ix.sentence_vectors = np.array([[1, 0], [0.6, 0.8], [0.6, 0.8]], dtype=np.float32)
     assert _select(question, [(2.0, 0, 0), (1.95, 1, 0), (1.0, 2, 1)], ix, sides) == [1, 2]
     assert _select(question, [(2.0, 0, 0), (1.5, 1, 0), (1.0, 2, 1)], ix, sides) == [0, 2]  # not a far worse one
+    # each side is quoted on in its passage, within its share of the words
+    ix.sentences[1].passage = 0
+    assert _select(question, [(2.0, 0, 0), (1.5, 1, 0), (1.0, 2, 1)], ix, sides) == [0, 1, 2]
+    ix.sentences[0].text += " It has" + " many more" * 20  # 55 words: more than its share, 50
+    assert _select(question, [(2.0, 0, 0), (1.5, 1, 0), (1.0, 2, 1)], ix, sides) == [0, 2]
 
 
 def test_an_answer_quotes_its_passage_on_while_short_and_on_the_question():
