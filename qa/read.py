@@ -78,8 +78,13 @@ _NATIONALITY = re.compile(r"[A-Z][a-z]+(?:an|ese|ish|i|ic)")
 RARE_SHARE = 0.25  # a follow-up's words rarer than this must be in what it is answered from
 # A sentence that carries the previous one on: it starts by pointing back to what that one named.
 _CARRIES_ON = re.compile(r"(?:The|This|These|Those|Such|It|Its|They|Their|He|She|His|Her)\b")
-# A sentence that concludes from the previous one, which holds the reason.
-_CONCLUDES = re.compile(r"(?:Therefore|Thus|Hence|Consequently|As a result|For this reason|This is why)\b")
+# A sentence that concludes from the previous one, which holds the reason, or points back to it
+# ("This, in turn, has reduced…", "They have since been ratified by 18 countries"): quoted with
+# it. Pointing back, over fourteen gold sets: overall correct 0.694 -> 0.697 (new-2 k038, new-12
+# w037), mean precision 0.775 -> 0.778, F1 0.494 -> 0.495, 61 -> 62 words; dev unchanged (55
+# words). With "The" as well: 0.699, but 64 words.
+_NEEDS_BEFORE = re.compile(r"(?:Therefore|Thus|Hence|Consequently|As a result|For this reason"
+                           r"|This|These|Those|Such|It|Its|They|Their)\b")
 
 
 @dataclass(frozen=True)
@@ -362,12 +367,13 @@ def _take_value(question: Question, scored: list[tuple[float, int, int]], ix, ch
 
 def _take(ix, chosen: list[int], s: int, follow: bool = False) -> None:
     """Quote a sentence, with its other half when a page break cut it, with the one before when
-    it draws a conclusion from that ("Therefore it is often not the poorest that migrate"), and
+    it draws a conclusion from that ("Therefore it is often not the poorest that migrate") or
+    points back to it ("They have since been ratified by 18 countries"), and
     with the next one (whole, if it fits) when that carries it on ("The meeting was chaired
     by..."), when it is too short to stand alone, or with ``follow`` (the best sentence of an
     explanation: the reasons follow the claim)."""
     before = s - 1
-    if _CONCLUDES.match(ix.sentences[s].text) and before >= 0 and before not in chosen \
+    if _NEEDS_BEFORE.match(ix.sentences[s].text) and before >= 0 and before not in chosen \
             and ix.sentences[before].passage == ix.sentences[s].passage and _words(ix, chosen + [before, s]) <= MAX_WORDS:
         chosen.append(before)
     _take_whole(ix, chosen, s)

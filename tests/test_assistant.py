@@ -372,6 +372,12 @@ def test_a_quoted_sentence_brings_the_one_that_carries_it_on():
     chosen = []
     _take(ix, chosen, 1)
     assert chosen == [0, 1]  # a conclusion comes with its reason
+    for opening, expected in [("They have since been ratified by 18 countries.", [0, 1]),
+                              ("Remittances have since been ratified by 18 countries.", [1])]:
+        ix.sentences[1].text = opening
+        chosen = []
+        _take(ix, chosen, 1)
+        assert chosen == expected  # a sentence that points back comes with what it points to
     chosen = []
     _take(ix, chosen, 0, follow=True)
     assert chosen == [0, 1]  # an explanation goes on to the next sentence
