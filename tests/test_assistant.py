@@ -440,18 +440,18 @@ def test_a_comparison_of_named_sources_quotes_each():
 def test_an_answer_quotes_its_passage_on_while_short_and_on_the_question():
     from types import SimpleNamespace as NS
 
-    from qa.read import CONTEXT_SHARE, _carry_on
+    from qa.read import CONTEXT_SHARE, CONTEXT_WORDS, _carry_on
 
     texts = ["Remittances are not a source of terrorist activities.", "Terrorist groups need far more money.",
              "Red tape raises the costs of sending money home.", "The meeting then turned to other matters."]
     ix = NS(continues={}, continued={}, sentences=[NS(passage=0, text=t) for t in texts] + [NS(passage=1, text="x")])
     scored = [(1.0, 0, 0), (0.9, 1, 0), (0.8, 2, 0), (0.9, 4, 1), (CONTEXT_SHARE - 0.1, 3, 0)]
     chosen = [0]
-    _carry_on(ix, chosen, scored, 0)
+    _carry_on(ix, chosen, scored, 0, CONTEXT_WORDS)
     assert chosen == [0, 1, 2]  # not the sentence off the question, nor another passage
     long = NS(continues={}, continued={}, sentences=[NS(passage=0, text="word " * 80)] + ix.sentences[1:])
     chosen = [0]
-    _carry_on(long, chosen, scored, 0)
+    _carry_on(long, chosen, scored, 0, CONTEXT_WORDS)
     assert chosen == [0]  # long enough already
 
 
