@@ -39,7 +39,7 @@ W_DEFINES = 0.3
 # gold sets, W_ECHO 0 -> 0.4, 0.6 and 0.8 all took overall correct from 0.640 to 0.644 (new-10
 # u035, new-12 w038) with mean precision 0.759 both; 0.2 changed no answer, 1.2 lowered precision
 # (0.758); 3, 5 or 10 options gave the same. Dev unchanged.
-W_ECHO, ECHO_OPTIONS = 0.5, 5
+W_ECHO, ECHO_OPTIONS, ECHO_SIDES = 0.5, 5, 4  # (more sides than ECHO_SIDES: each side's best)
 # An answer quotes its best passage on, sentence by sentence, while it has fewer than
 # CONTEXT_WORDS words and the next sentence scores at least CONTEXT_SHARE of the best one. Over
 # fourteen gold sets (dev and new-1 to new-12), against quoting no more: overall correct 0.645 ->
@@ -47,11 +47,11 @@ W_ECHO, ECHO_OPTIONS = 0.5, 5
 # gold span), answer F1 0.495 -> 0.494, mean words 53 -> 60; dev overall unchanged, F1 0.481 ->
 # 0.479, 53 -> 54 words. Measured before two-part questions were included (+2 answers): a share
 # of 0.5 / 0.55 / 0.65 / 0.7 gave 0.685 / 0.685 / 0.676 / 0.672 against 0.681, F1 falling as the
-# share does (0.488 at 0.5); 60 or 100 words instead of 75 gave 0.679 and 0.681. Each side of a
-# comparison is quoted on likewise, up to its share of MAX_WORDS: overall 0.686 -> 0.694 (new-1
-# h036, new-6 q030, new-8 s028, new-10 u026), precision 0.771 -> 0.775; shares of 75 words: 0.690.
-# A sentence may take the answer past CONTEXT_WORDS, up to MAX_WORDS: stopping at 75 instead gave
-# 0.683 against 0.697 (mean words 59 against 62; dev 54 and 55).
+# share does (0.488 at 0.5); 60 or 100 words instead of 75 gave 0.679 and 0.681. A sentence may
+# take the answer past CONTEXT_WORDS, up to MAX_WORDS: stopping at 75 instead gave 0.683 against
+# 0.697 (mean words 59 against 62; dev 54 and 55). Each side of a comparison is quoted on
+# likewise, no further than its share of MAX_WORDS: overall 0.688 -> 0.694 (new-1 h036, new-6
+# q030, new-10 u026), precision 0.774 -> 0.776.
 CONTEXT_WORDS, CONTEXT_SHARE = 75, 0.6
 READ_PASSAGES = 10
 SUBJECT_SLACK = 4  # other content words a subject's words may have between them in a passage
@@ -289,7 +289,8 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides:
         for k, s in enumerate(picks, 1):
             if s not in chosen:  # (a page break's cut may join two chapters)
                 _take(ix, chosen, s)
-                _carry_on(ix, chosen, scored, s, MAX_WORDS * k // len(picks))  # each side its share
+                share = MAX_WORDS * k // len(picks)  # each side its share of the words
+                _carry_on(ix, chosen, scored, s, share, share)
         return chosen
     best_score, best, _ = scored[0]
     # a factoid needs one quote, an explanation its best sentence and the one after (see _take)
@@ -307,25 +308,26 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides:
             continue  # a fact's second part is in its passage or the next; other support must be nearly as good
         _take(ix, chosen, s, follow=question.kind == "explain" and not picked)
         picked += 1
-    _carry_on(ix, chosen, scored, best, CONTEXT_WORDS)
     if question.expects != NONE and not any(matches(question.expects, ix.sentences[s].text, common) for s in chosen):
         _take_value(question, scored, ix, chosen, common)
+    _carry_on(ix, chosen, scored, best, CONTEXT_WORDS, MAX_WORDS)
     return sorted(chosen, key=lambda s: (ix.sentences[s].doc, ix.sentences[s].start))
 
 
-def _carry_on(ix, chosen: list[int], scored: list[tuple[float, int, int]], best: int, words: int) -> None:
+def _carry_on(ix, chosen: list[int], scored: list[tuple[float, int, int]], best: int, words: int,
+              cap: int) -> None:
     """Quote the best sentence's passage on past what is chosen there, sentence by sentence, while
-    the answer has fewer than ``words`` words and the next sentence scores at least
-    ``CONTEXT_SHARE`` of the best one (a claim's reasons and examples follow it)."""
+    the answer has fewer than ``words`` words, the next sentence scores at least ``CONTEXT_SHARE``
+    of the best one (a claim's reasons and examples follow it) and it fits within ``cap`` words."""
     score = {s: x for x, s, _ in scored}
     passage = ix.sentences[best].passage
     while _words(ix, chosen) < words:
         after = max(s for s in chosen if ix.sentences[s].passage == passage) + 1
-        if after >= len(ix.sentences) or ix.sentences[after].passage != passage or after in chosen \
-                or score.get(after, 0.0) < CONTEXT_SHARE * score[best]:
+        if after >= len(ix.sentences) or ix.sentences[after].passage != passage \
+                or score.get(after) is None or score[after] < CONTEXT_SHARE * score[best]:
             return  # (a reference line has no score: it is never quoted)
         rest = [s for s in _whole(ix, after) if s not in chosen]
-        if _words(ix, chosen + rest) > MAX_WORDS:
+        if _words(ix, chosen + rest) > cap:
             return
         chosen += rest
 
@@ -335,7 +337,8 @@ def _answers_of_each(scored: list[tuple[float, int, int]], ix, sides: list[set])
     ``ECHO_OPTIONS``: the ones whose scores, plus ``W_ECHO`` times their mean likeness (cosine of
     their vectors), add up to the most. Two sources answering the same question tend to say alike
     things ("an important loss in terms of tax contributions" in both)."""
-    options = [[(score, s) for score, s, _ in scored if _source(ix, s) in side][:ECHO_OPTIONS] for side in sides]
+    n = ECHO_OPTIONS if len(sides) <= ECHO_SIDES else 1  # (options ** sides sets to weigh)
+    options = [[(score, s) for score, s, _ in scored if _source(ix, s) in side][:n] for side in sides]
     best, picks = -math.inf, []
     for combo in itertools.product(*(o for o in options if o)):
         ids = [s for _, s in combo]  # (no sentence is on two sides)
@@ -373,10 +376,12 @@ def _take(ix, chosen: list[int], s: int, follow: bool = False) -> None:
     with the next one (whole, if it fits) when that carries it on ("The meeting was chaired
     by..."), when it is too short to stand alone, or with ``follow`` (the best sentence of an
     explanation: the reasons follow the claim)."""
-    before = s - 1
+    before = s - 1  # (whole, if a page break cut it; never a footnote that only cites a source)
     if _NEEDS_BEFORE.match(ix.sentences[s].text) and before >= 0 and before not in chosen \
-            and ix.sentences[before].passage == ix.sentences[s].passage and _words(ix, chosen + [before, s]) <= MAX_WORDS:
-        chosen.append(before)
+            and before not in ix.references and ix.sentences[before].passage == ix.sentences[s].passage:
+        whole = [x for x in _whole(ix, before) if x not in chosen]
+        if _words(ix, chosen + whole + [s]) <= MAX_WORDS:
+            chosen += whole
     _take_whole(ix, chosen, s)
     after = s + 1  # (after a cut sentence come the footnotes of its page)
     if s not in ix.continues and after < len(ix.sentences) and after not in chosen \

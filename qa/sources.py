@@ -18,7 +18,7 @@ _BEFORE_NAME = frozenset("the a an and or in of on with both each what which do 
                          "its their say says said give gives between".split())
 _ACRONYM_RUN = re.compile(r"\b[A-Z]{2,}+[A-Za-z]*+(?:\s+[A-Z]{2,}+[A-Za-z]*+)*\b")  # possessive: linear
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_DATED = re.compile(r"(?:from|of|in) (?:[A-Z][a-z]+ )?((?:19|20)\d\d)\b")
+_DATED = re.compile(r"(?:from|of) (?:[A-Z][a-z]+ )?((?:19|20)\d\d)\b")  # not "in 1995": what it says
 
 
 def named_sources(query: str, sources: set[Source], writers: dict[str, frozenset[str]],
@@ -56,7 +56,8 @@ def source_named(query: str, sources: set[Source], writers: dict[str, frozenset[
                  acronyms: dict[str, str]) -> set[Source]:
     """The sources of the one document or chapter a question names with its genre word
     ("according to the South Centre note"); empty when it names none or several."""
-    sides = [side for side in _referenced(query, sources, _chapter_terms(sources, acronyms), writers) if side]
+    sides = [side for side in _referenced(query, sources, _chapter_terms(sources, acronyms), writers, split=False)
+             if side]
     return sides[0] if len(sides) == 1 else set()
 
 
@@ -66,9 +67,10 @@ def _chapter_terms(sources: set[Source], acronyms: dict[str, str]) -> dict[Sourc
 
 
 def _referenced(query: str, sources: set[Source], chapters: dict[Source, set[str]],
-                writers: dict[str, frozenset[str]]) -> list[set[Source]]:
+                writers: dict[str, frozenset[str]], split: bool = True) -> list[set[Source]]:
     """The sources named with a genre word, in order; those named by a year alone ("its own
-    2006 paper") last; a document that holds a named chapter left out."""
+    2006 paper") last; a document that holds a named chapter left out; with ``split``, a name
+    that stands for several documents ("both IOM papers") one side for each."""
     sides: list[set[Source]] = []
     dated: list[set[Source]] = []
     parts: list[set[Source]] = []
@@ -82,7 +84,7 @@ def _referenced(query: str, sources: set[Source], chapters: dict[Source, set[str
         side = {src for src in sources if src[0] in docs}
         if not by_name:
             dated.append(side)
-        elif several:  # "both IOM papers": each of its documents is a side
+        elif several and split:  # "both IOM papers": each of its documents is a side
             sides += [{src for src in side if src[0] == doc} for doc in sorted(docs)]
         else:
             sides.append(side)

@@ -360,7 +360,7 @@ def test_a_quoted_sentence_brings_the_one_that_carries_it_on():
     from qa.read import _take
 
     long = "A General Assembly panel on migration and human rights was held in New York in July 2006."
-    ix = NS(continues={}, continued={}, sentences=[NS(passage=0, text=long), NS(passage=0, text="The meeting was chaired by Mr. Hachani."),
+    ix = NS(continues={}, continued={}, references=set(), sentences=[NS(passage=0, text=long), NS(passage=0, text="The meeting was chaired by Mr. Hachani."),
                        NS(passage=0, text=long), NS(passage=0, text="Remittances grew in 2006."),
                        NS(passage=0, text=long), NS(passage=1, text="The next passage starts here.")])
     for first, expected in [(0, [0, 1]), (2, [2]), (4, [4])]:
@@ -368,7 +368,7 @@ def test_a_quoted_sentence_brings_the_one_that_carries_it_on():
         _take(ix, chosen, first)
         assert chosen == expected
     reason = "Migrants need a certain income threshold to afford international travel, money and networks."
-    ix = NS(continues={}, continued={}, sentences=[NS(passage=0, text=reason), NS(passage=0, text="Therefore it is often not the poorest that migrate.")])
+    ix = NS(continues={}, continued={}, references=set(), sentences=[NS(passage=0, text=reason), NS(passage=0, text="Therefore it is often not the poorest that migrate.")])
     chosen = []
     _take(ix, chosen, 1)
     assert chosen == [0, 1]  # a conclusion comes with its reason
@@ -378,6 +378,16 @@ def test_a_quoted_sentence_brings_the_one_that_carries_it_on():
         chosen = []
         _take(ix, chosen, 1)
         assert chosen == expected  # a sentence that points back comes with what it points to
+    back = NS(continues={}, continued={}, references={0},
+              sentences=[NS(passage=0, text=reason), NS(passage=0, text="They have since been ratified by 18 countries.")])
+    chosen = []
+    _take(back, chosen, 1)
+    assert chosen == [1]  # never a footnote that only cites a source
+    back.references, back.continued = set(), {0: 2}
+    back.sentences.append(NS(passage=0, text="The first half of a sentence a page break cut"))
+    chosen = []
+    _take(back, chosen, 1)
+    assert sorted(chosen) == [0, 1, 2]  # the sentence before, whole
     chosen = []
     _take(ix, chosen, 0, follow=True)
     assert chosen == [0, 1]  # an explanation goes on to the next sentence
@@ -399,7 +409,7 @@ def test_a_sentence_that_introduces_a_list_brings_its_items():
             sentences.append(NS(doc="d", passage=0, start=len(raw), end=len(raw) + len(text), text=text))
             raw += text + " "
         raw += "\n"
-    ix = NS(continues={}, continued={}, sentences=sentences, documents={"d": NS(text=raw)})
+    ix = NS(continues={}, continued={}, references=set(), sentences=sentences, documents={"d": NS(text=raw)})
     for first, expected in [(0, [0, 1, 2, 4]), (1, [1, 2, 4])]:
         chosen: list[int] = []
         _take(ix, chosen, first)
@@ -415,7 +425,7 @@ def test_a_comparison_of_named_sources_quotes_each():
 
     writers = {"iom.txt": frozenset(content_terms("Perspectives IOM April 2006")),
                "sc.txt": frozenset(content_terms("Note South Centre September 2006"))}
-    ix = NS(continues={}, continued={}, acronyms={}, passages=[NS(section="Members")] * 3,
+    ix = NS(continues={}, continued={}, references=set(), acronyms={}, passages=[NS(section="Members")] * 3,
             sentences=[NS(doc="iom.txt", passage=0, start=0, text="IOM has 116 member States, 21 observer States and some 75 observer organisations."),
                        NS(doc="iom.txt", passage=2, start=90, text="Membership grew over ten years."),
                        NS(doc="sc.txt", passage=1, start=0, text="IOM has 118 member states.")],
@@ -440,19 +450,25 @@ def test_a_comparison_of_named_sources_quotes_each():
 def test_an_answer_quotes_its_passage_on_while_short_and_on_the_question():
     from types import SimpleNamespace as NS
 
-    from qa.read import CONTEXT_SHARE, CONTEXT_WORDS, _carry_on
+    from qa.read import CONTEXT_SHARE, CONTEXT_WORDS, MAX_WORDS, _carry_on
 
     texts = ["Remittances are not a source of terrorist activities.", "Terrorist groups need far more money.",
              "Red tape raises the costs of sending money home.", "The meeting then turned to other matters."]
-    ix = NS(continues={}, continued={}, sentences=[NS(passage=0, text=t) for t in texts] + [NS(passage=1, text="x")])
+    ix = NS(continues={}, continued={}, references=set(), sentences=[NS(passage=0, text=t) for t in texts] + [NS(passage=1, text="x")])
     scored = [(1.0, 0, 0), (0.9, 1, 0), (0.8, 2, 0), (0.9, 4, 1), (CONTEXT_SHARE - 0.1, 3, 0)]
     chosen = [0]
-    _carry_on(ix, chosen, scored, 0, CONTEXT_WORDS)
+    _carry_on(ix, chosen, scored, 0, CONTEXT_WORDS, MAX_WORDS)
     assert chosen == [0, 1, 2]  # not the sentence off the question, nor another passage
-    long = NS(continues={}, continued={}, sentences=[NS(passage=0, text="word " * 80)] + ix.sentences[1:])
+    long = NS(continues={}, continued={}, references=set(), sentences=[NS(passage=0, text="word " * 80)] + ix.sentences[1:])
     chosen = [0]
-    _carry_on(long, chosen, scored, 0, CONTEXT_WORDS)
+    _carry_on(long, chosen, scored, 0, CONTEXT_WORDS, MAX_WORDS)
     assert chosen == [0]  # long enough already
+    chosen = [0]
+    _carry_on(ix, chosen, scored, 0, CONTEXT_WORDS, 10)
+    assert chosen == [0]  # the next sentence would not fit in 10 words
+    chosen = [0]
+    _carry_on(ix, chosen, [(1.0, 0, 0), (0.9, 1, 0), (0.8, 2, 0), (0.9, 4, 1), (0.9, 3, 0)], 0, 500, 500)
+    assert chosen == [0, 1, 2, 3]  # the passage's last sentence ends it
 
 
 def test_a_typed_question_takes_the_value_from_the_best_passage():
@@ -460,7 +476,7 @@ def test_a_typed_question_takes_the_value_from_the_best_passage():
 
     from qa.read import _select
 
-    ix = NS(continues={}, continued={}, sentences=[NS(doc="a", passage=0, start=0, text="JMDI entered its second phase in December 2012, "
+    ix = NS(continues={}, continued={}, references=set(), sentences=[NS(doc="a", passage=0, start=0, text="JMDI entered its second phase in December 2012, "
                           "focusing on local authorities as partners of civil society in migration and development."),
                        NS(doc="a", passage=0, start=120, text="Programme activities are funded over three years, "
                           "with a total budget of USD 9.5 million."),
@@ -478,7 +494,7 @@ def test_a_question_in_two_parts_gets_two_quotes():
     from qa.read import _select
 
     long = "In November 2005 the Director General gathered a group of chief executives as a Business Advisory Board."
-    ix = NS(continues={}, continued={}, passages=[NS(section="BAB"), NS(section="BAB")],
+    ix = NS(continues={}, continued={}, references=set(), passages=[NS(section="BAB"), NS(section="BAB")],
             sentences=[NS(doc="a", passage=0, start=0, text=long),
                        NS(doc="a", passage=1, start=200, text=long.replace("November 2005", "2006"))])
     scored = [(2.0, 0, 0), (1.95, 1, 1)]  # (the next passage: an answer is quoted on in its own only)
@@ -527,7 +543,7 @@ def test_a_fact_takes_its_second_part_from_its_own_passage_only():
 
     texts = ["IOM set up its Business Advisory Board in 2005.", "It is chaired by a businessman.",
              "The Board meets twice a year in Geneva, said another report."]
-    ix = NS(continues={}, continued={}, sentences=[NS(doc="a", passage=p, start=0, text=t)
+    ix = NS(continues={}, continued={}, references=set(), sentences=[NS(doc="a", passage=p, start=0, text=t)
                                                    for p, t in zip((0, 0, 2), texts)],
             passages=[NS(section="IOM")] * 3)
     scored = [(1.0, 0, 0), (0.99, 2, 1), (0.95, 1, 0)]

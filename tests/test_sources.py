@@ -52,6 +52,10 @@ def test_a_plural_genre_word_names_each_of_its_documents():
         {("iom.txt", "I. Effects")}, {("msg.txt", "Key messages")}]
     assert sides("Both of IOM's April 2006 papers call for research. How does each put it?") == [
         {("iom.txt", "I. Effects")}, {("msg.txt", "Key messages")}]
+    assert sides("What did the South Centre note in 1995 and the IOM papers say?")[0] == {("sc.txt", "II. BACKGROUND")}
+    assert reference_years("What did the South Centre note in 1995 say?") == set()  # what it says, not its date
+    assert source_named("What do the IOM papers of April 2006 say about health workers?", SOURCES, WRITERS,
+                        ACRONYMS) == {("iom.txt", "I. Effects"), ("msg.txt", "Key messages")}  # one source
 
 
 def test_what_a_source_that_fits_every_source_leaves_after_the_others_is_a_side():
