@@ -334,7 +334,7 @@ def _carry_on(ix, chosen: list[int], scored: list[tuple[float, int, int]], best:
 
 def _answers_of_each(scored: list[tuple[float, int, int]], ix, sides: list[set]) -> list[int]:
     """The best sentence of each side of a comparison, chosen together among each side's best
-    ``ECHO_OPTIONS``: the ones whose scores, plus ``W_ECHO`` times their mean likeness (cosine of
+    ``ECHO_OPTIONS`` (its best alone when there are more than ``ECHO_SIDES`` sides): the ones whose scores, plus ``W_ECHO`` times their mean likeness (cosine of
     their vectors), add up to the most. Two sources answering the same question tend to say alike
     things ("an important loss in terms of tax contributions" in both)."""
     n = ECHO_OPTIONS if len(sides) <= ECHO_SIDES else 1  # (options ** sides sets to weigh)

@@ -29,7 +29,8 @@ def named_sources(query: str, sources: set[Source], writers: dict[str, frozenset
     also named is where that chapter is ("UNCTAD's chapter in the 2013 UN report"), no side of
     its own. Unless two such sides are found, bare names ("UN DESA and UNFPA") are chapters
     titled with them, else the documents their organisation wrote. A name that fits every
-    source is no side, and a source is on one side only.
+    source is no side, unless other sides came before it (then what they leave is one), and a
+    source is on one side only.
 
     Args:
         query: the question.
