@@ -3,6 +3,9 @@ where a sentence cut by a page break goes on."""
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import math
 import re
 from collections.abc import Mapping, Sequence
 
@@ -81,6 +84,12 @@ CUT_REACH = 12
 CUT_MIN_WORDS = 3  # "Figures reported by" is half a sentence; "Looking ahead" a heading
 _ADDRESS = re.compile(r"<?(?:www\.|https?:)")  # a footnote's web address ends and starts in lower case
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")  # also "\r\n\r\n" and the "\n\f\n" between ingested PDF pages
+# A sentence cut where no sentence ends: on a word that needs what follows ("…Council of Europe,
+# the"), or on the colon of a list's lead-in. Its rest may open with a capital ("European Union
+# (EU), and…") or a list item, when only footnotes lie between them.
+_OPEN_END = re.compile(r"(?:\b(?:the|a|an|of|and|or|to|in|for|with|by|on|from|its|their|at|as|between|among"
+                       r"|including)|[(:])$")
+_NOTE_OPENS = re.compile(rf"\s*(?:{FOOTNOTE_MARK}|<?(?:www\.|https?:))")  # a block of footnotes or web addresses
 
 
 # A footnote, or a line of one that a page break parted from its number, that only points to a
@@ -126,21 +135,51 @@ def continuations(sentences: Sequence[Sentence], texts: Mapping[str, str]) -> di
     opens a block of the raw text (the footnotes of the page lie between them) or comes right
     after it. A lower-case sentence inside a paragraph (a long one split at a semicolon), a web
     address and a footnote whose number was cleaned off ("⁷ de Haas 2009") are passed over. A
-    continuation has one head: the nearest.
+    sentence that ends on a word that needs what follows ("...Council of Europe, the") or on a
+    list's colon continues at the first block after the footnotes of its page, whatever its case
+    (a list's lead-in: at its first item). A continuation has one head: the nearest.
     """
+    notes = {doc: _note_blocks(text) for doc, text in texts.items()}
+    cites = references(sentences, texts)
     heads: dict[int, int] = {}  # continuation -> head
     for i, sentence in enumerate(sentences):
         text = sentence.text.rstrip()
-        if len(text.split()) < CUT_MIN_WORDS or not _CUT.search(text) or LIST_ITEM.match(text) \
-                or _ADDRESS.match(text.split()[-1]):
+        if len(text.split()) < CUT_MIN_WORDS or LIST_ITEM.match(text) or _ADDRESS.match(text.split()[-1]):
             continue
-        for j in range(i + 1, min(i + 1 + CUT_REACH, len(sentences))):
-            tail = sentences[j]
-            if tail.doc != sentence.doc:
-                break
-            raw = texts[tail.doc]
-            if raw[tail.start:tail.start + 1].islower() and not _ADDRESS.match(tail.text) \
-                    and (j == i + 1 or _BLANK_LINE.search(raw, sentences[j - 1].end, tail.start)):
-                heads[j] = i  # a later head is nearer
-                break
+        reach = list(itertools.takewhile(lambda j: sentences[j].doc == sentence.doc,
+                                         range(i + 1, min(i + 1 + CUT_REACH, len(sentences)))))
+        rest = next((j for j in reach if _lower_rest(sentences, texts, j, j == i + 1)), None) \
+            if _CUT.search(text) else None
+        if rest is None and _OPEN_END.search(text):
+            # past the footnotes (a line of one that lost its mark cites a source) to the first block
+            rest = next((j for j in reach if not (_in_block(notes[sentence.doc], sentences[j].start)
+                                                  or j in cites or _CITES.search(sentences[j].text))), None)
+            if rest is not None and (rest == i + 1 or bool(LIST_ITEM.match(sentences[rest].text)) != text.endswith(":")
+                                     or not _BLANK_LINE.search(texts[sentence.doc], sentences[rest - 1].end,
+                                                               sentences[rest].start)):
+                rest = None
+        if rest is not None:
+            heads[rest] = i  # a later head is nearer
     return {head: tail for tail, head in sorted(heads.items())}
+
+
+def _lower_rest(sentences: Sequence[Sentence], texts: Mapping[str, str], j: int, next_one: bool) -> bool:
+    """True when sentence ``j`` may be the rest of a cut sentence: it starts in lower case, is no
+    web address, and comes right after the head or opens a block."""
+    tail = sentences[j]
+    raw = texts[tail.doc]
+    return raw[tail.start:tail.start + 1].islower() and not _ADDRESS.match(tail.text) \
+        and (next_one or _BLANK_LINE.search(raw, sentences[j - 1].end, tail.start) is not None)
+
+
+def _note_blocks(raw: str) -> list[tuple[int, int]]:
+    """The [start, end) of each block of the raw text (between blank lines) that opens with a
+    footnote mark or a web address, in order."""
+    bounds = [0] + [m.end() for m in _BLANK_LINE.finditer(raw)] + [len(raw)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if _NOTE_OPENS.match(raw, a)]
+
+
+def _in_block(blocks: list[tuple[int, int]], position: int) -> bool:
+    """True when ``position`` lies in one of the (ordered) blocks."""
+    k = bisect.bisect_right(blocks, (position, math.inf)) - 1
+    return k >= 0 and blocks[k][0] <= position < blocks[k][1]

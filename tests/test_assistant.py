@@ -416,6 +416,23 @@ def test_a_sentence_that_introduces_a_list_brings_its_items():
         assert chosen == expected
 
 
+def test_a_lead_in_parted_from_its_list_by_footnotes_brings_the_items_after_them():
+    from types import SimpleNamespace as NS
+
+    from qa.read import _take
+
+    texts = ["The community faces two tasks:", "Ibid.", "- Address the root causes", "- Manage migration well",
+             "Policy must not be seen in isolation."]
+    raw, sentences = "", []
+    for k, text in enumerate(texts):
+        sentences.append(NS(doc="d", passage=0 if k < 2 else 1, start=len(raw), end=len(raw) + len(text), text=text))
+        raw += text + "\n"
+    ix = NS(continues={0: 2}, continued={2: 0}, references={1}, sentences=sentences, documents={"d": NS(text=raw)})
+    chosen: list[int] = []
+    _take(ix, chosen, 0)
+    assert chosen == [0, 2, 3]
+
+
 def test_a_comparison_of_named_sources_quotes_each():
     from types import SimpleNamespace as NS
 
@@ -553,6 +570,10 @@ def test_a_fact_takes_its_second_part_from_its_own_passage_only():
     assert 2 in _select(replace(two_part, kind="list"), scored, ix, [])  # a list's support may be elsewhere
     ix.sentences[2].passage = 1  # the passage next door, in the same section, holds the rest of a fact
     assert 2 in _select(two_part, scored, ix, [])
+    nearly = [(1.0, 0, 0), (0.88, 2, 1), (0.5, 1, 0)]  # (next door is as good as its own passage)
+    assert 2 in _select(two_part, nearly, ix, []) and 2 in _select(replace(two_part, kind="list"), nearly, ix, [])
+    ix.sentences[2].passage = 2  # support from further away must be nearly as good as the best
+    assert 2 not in _select(replace(two_part, kind="list"), nearly, ix, [])
 
 
 @pytest.mark.model

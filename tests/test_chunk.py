@@ -66,6 +66,19 @@ def test_no_cut_after_a_heading_a_list_item_a_web_address_or_too_far_on():
     assert _cut("The benefits are highest when countries", "\n\n", *footnotes, "invest in their people.") == []
 
 
+def test_a_cut_on_a_word_that_needs_more_goes_on_past_the_footnotes_in_any_case():
+    notes = ("⁶⁰ <http://www.iom.int>.", "\n\n", "⁶¹ UN, *Migration Report 2002*, Population Division,", "\n\n",
+             "<http://www.un.org/esa/2002.pdf>.", "\n\n", "Also UNHCR (June 2011), available from www.unhcr.org.",
+             "\n\n")  # (a footnote's line that lost its mark cites a source)
+    assert _cut("Other bodies include the OECD, the Council of Europe, the", "\n\n", *notes,
+                "European Union and ICMPD.") == [("the", "European")]
+    assert _cut("The international community faces two fundamental tasks:", "\n\n", *notes,
+                "- Address the root causes", "\n", "- Manage migration") == [("tasks:", "-")]
+    # not with no footnote between, nor at what is no list after a lead-in
+    assert _cut("Other bodies include the", "\n\n", "European Union and ICMPD.") == []
+    assert _cut("The community faces two tasks:", "\n\n", *notes, "A. Structural problems") == []
+
+
 def test_a_footnote_whose_number_was_cleaned_off_is_no_rest():
     raw = "Migration is one way of climate change adaptation\n\n⁷ de Haas 2009 (see footnote 5)."
     lines = [NS(doc="a", start=0, end=49, text=raw[:49]), NS(doc="a", start=51, end=len(raw), text=raw[53:])]
