@@ -170,7 +170,7 @@ class ExtractiveReader:
                                            if focus & set(content_terms(w))]
         if question.kind != "compare":  # a question that names its source is answered from it
             named = source_named(retrieval.query, {_source(ix, s) for _, s, _ in scored},
-                                 retriever.document_terms, ix.acronyms)
+                                 retriever.document_terms, ix.acronyms, retriever.authors)
             scored = [x for x in scored if _source(ix, x[1]) in named] or scored
         best_score = scored[0][0]
         chosen = _select(question, scored, ix,

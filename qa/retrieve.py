@@ -18,6 +18,7 @@ from .index import Index, search_text
 from .question import KIND_CUES, parse
 from .terms import Idf, content_terms
 from .settings import Settings
+from .sources import author_forms
 from .types import Hit
 
 # Weights of the three ranked lists in reciprocal rank fusion (measured on the dev set).
@@ -81,6 +82,8 @@ class Retriever:
         self.document_terms = {name: frozenset(content_terms(f"{d.meta.title} {d.meta.organisation} {d.meta.month} "
                                                              f"{d.meta.year}"))
                                for name, d in self.index.documents.items()}
+        self.authors = {name: author_forms(d.meta.organisation, self.index.acronyms)
+                        for name, d in self.index.documents.items()}
         self.passage_terms = [t | self.document_terms[p.doc] for t, p in zip(terms, self.index.passages)]
         # Words the corpus also writes in lower case: capitalised, they are no one's name.
         self.common_words = frozenset(w for d in self.index.documents.values() for w in _LOWER_WORD.findall(d.text))

@@ -54,12 +54,27 @@ def named_sources(query: str, sources: set[Source], writers: dict[str, frozenset
 
 
 def source_named(query: str, sources: set[Source], writers: dict[str, frozenset[str]],
-                 acronyms: dict[str, str]) -> set[Source]:
+                 acronyms: dict[str, str], authors: dict[str, set[frozenset[str]]] | None = None) -> set[Source]:
     """The sources of the one document or chapter a question names with its genre word
-    ("according to the South Centre note"); empty when it names none or several."""
+    ("according to the South Centre note"), or of the one document whose author it names in
+    full or by acronym ("according to the South Centre"; ``authors``: file name -> the terms of
+    each form of its organisation's name); empty when it names none or several."""
     sides = [side for side in _referenced(query, sources, _chapter_terms(sources, acronyms), writers, split=False)
              if side]
-    return sides[0] if len(sides) == 1 else set()
+    if not sides and authors:
+        for name in _bare_names(query):
+            docs = {doc for doc, forms in authors.items() if frozenset(content_terms(name)) in forms}
+            if len(docs) == 1:
+                sides.append({src for src in sources if src[0] in docs})
+    return sides[0] if len({frozenset(side) for side in sides}) == 1 else set()
+
+
+def author_forms(organisation: str, acronyms: dict[str, str]) -> set[frozenset[str]]:
+    """The terms of each way a document's author may be named: its organisation's name and that
+    name's acronym, without what a bracket adds ("King Baudouin Foundation (GFMD Belgium 2007)"
+    wrote no GFMD document)."""
+    name = re.sub(r"\([^()]*\)", " ", organisation)
+    return {frozenset(content_terms(form)) for form in (name, contract(name, acronyms)) if content_terms(form)}
 
 
 def _chapter_terms(sources: set[Source], acronyms: dict[str, str]) -> dict[Source, set[str]]:

@@ -1,6 +1,6 @@
 from types import SimpleNamespace as NS
 
-from qa.sources import named_sources, reference_years, source_named
+from qa.sources import author_forms, named_sources, reference_years, source_named
 from qa.terms import content_terms
 
 DOCS = {
@@ -56,6 +56,19 @@ def test_a_plural_genre_word_names_each_of_its_documents():
     assert reference_years("What did the South Centre note in 1995 say?") == set()  # what it says, not its date
     assert source_named("What do the IOM papers of April 2006 say about health workers?", SOURCES, WRITERS,
                         ACRONYMS) == {("iom.txt", "I. Effects"), ("msg.txt", "Key messages")}  # one source
+
+
+def test_a_question_that_names_the_one_author_of_a_document_is_answered_from_it():
+    authors = {name: author_forms(d.meta.organisation, ACRONYMS) for name, d in DOCS.items()}
+    named = source_named("In which jobs do women migrants end up, according to the South Centre?", SOURCES, WRITERS,
+                         ACRONYMS, authors)
+    assert named == {("sc.txt", "II. BACKGROUND")}
+    for question in ("What does IOM say about health?",  # (two documents are IOM's)
+                     "How many countries had ratified the UN Migrant Workers Convention?",  # (not the UN System Board)
+                     "What did the GFMD decide?"):  # (only a bracket of the King Baudouin Foundation's name)
+        assert source_named(question, SOURCES, WRITERS, ACRONYMS, authors) == set(), question
+    iom = {frozenset({"iom"}), frozenset(content_terms("International Organization for Migration"))}
+    assert authors["iom.txt"] == iom
 
 
 def test_what_a_source_that_fits_every_source_leaves_after_the_others_is_a_side():
