@@ -83,6 +83,13 @@ _ASKS = {
                      r"|\bwhat (?:is|was|are|were) (?:the )?names? of\b(?! (?:the )?countr(?:y|ies)\b)"),
 }
 
+# An explanation, a recommendation or a comparison that speaks of a cost, a fee or a budget asks
+# for a sum only in so many words ("Why is sending money so expensive, and why does lowering the
+# cost matter?" asks for none).
+_NO_SUM = ("explain", "recommendation", "compare")
+_SUM = re.compile(r"\bhow much\b|\bwhat amount\b"
+                  r"|\b(?:what|which) (?:is|was|are|were) the (?:\w+ ){0,3}(?:cost|budget|fees?|charges?|price)s?\b")
+
 # A question in two parts ("When was it set up, and how often does it meet?"); "WHO" is no "who".
 _TWO_PART = re.compile(r"\b[Aa]nd (?:when|how|who|what|where|which|since|why)\b|\?.+\?")
 _ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
@@ -163,7 +170,8 @@ def parse(text: str) -> Question:
         kind = "list"
     else:
         kind = "factoid"
-    wants = tuple(kind_ for kind_, cue in _ASKS.items() if cue.search(q))
+    wants = tuple(kind_ for kind_, cue in _ASKS.items() if cue.search(q)
+                  and not (kind_ == MONEY and kind in _NO_SUM and not _SUM.search(q)))
     return Question(text, kind, wants, subject="" if wants else _subject(text))
 
 

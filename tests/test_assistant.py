@@ -5,7 +5,7 @@ from qa import read
 from qa.assistant import Assistant
 from qa.errors import QAError, QuestionError
 from qa.countries import country_names
-from qa.question import (COUNT, COUNTRIES, COUNTRY, DATE, MONEY, NAME, PERCENT, PERSON, RATE, URL, definition,
+from qa.question import (COUNT, COUNTRIES, COUNTRY, DATE, MONEY, NAME, NONE, PERCENT, PERSON, RATE, URL, definition,
                          is_follow_up, matches, parse, short_answer)
 
 
@@ -31,6 +31,10 @@ def test_question_types_and_expected_values():
     assert parse("In what month and year was the board set up, and how many times a year does it meet?").wants == (DATE,)
     assert parse("What amount does HIRDA transfer to Somalia?").expects == MONEY
     assert parse("What are the charges for sending money to Morocco?").expects == MONEY
+    # an explanation, a recommendation or a comparison asks for a sum only in so many words
+    assert parse("Why is sending money home so expensive, and why does lowering the cost matter?").expects == NONE
+    assert parse("What practical steps does the South Centre suggest to bring down the cost?").expects == NONE
+    assert parse("Why did the budget grow, and how much was it in 2005?").expects == MONEY
     assert parse("When did it start, and who pays?").two_part and not parse("When did it start?").two_part
     # the question after a preamble, and a list that two sources give differently
     assert parse("UNICEF added survey modules. What four areas do they measure?").kind == "list"
