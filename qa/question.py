@@ -70,7 +70,7 @@ _ASKS = {
     # "how many times a year" asks how often; "when Belarus cut the number of agencies" no count
     COUNT: re.compile(r"\bhow many\b(?! times)|\b(?:what|which) (?:is|was|are|were) the (?:\w+ )?number of\b"),
     DATE: re.compile(r"(?:^|[,;:]\s(?=when (?:was|were|did|is|are|will|does|do|has|had)\b))when\b"
-                     r"(?![^?]*, (?:how|what|which|who)\b)|\band when\b|\bsince when\b"
+                     r"(?![^?]*, (?:how|what|which|who)\b)|\band when\b|\bsince when\b|,\s(?:if so,\s)?when\s*\?"
                      r"|\b(?:what|which) (?:month and )?(?:year|date|month)\b"),
     PERSON: re.compile(r"^who\b|\band who\b|\bwho (?:chaired|is|was|led|heads)\b"),
     URL: re.compile(r"\bwhere (?:online|on the (?:web|internet))\b|\bweb address\b|\burl\b"

@@ -115,14 +115,16 @@ PLAIN = Calibration(mid=1.2, scale=4.0, floor=0.4)
 # is given.
 CALIBRATED_FOR = ("minilm-int8", "minilm")
 # A question about what came of something ("What did UNCTAD's 2014 meeting conclude?") that the
-# documents only know as a plan ("In 2014 UNCTAD will hold an expert meeting..."); "when"
+# documents only know as a plan in a sentence quoted ("In 2014 UNCTAD will hold an expert
+# meeting...", "The draft standards will be presented for adoption at..."); "when"
 # questions, explanations and what someone thought ("Did IOM think the HLD could be a
 # turning point?") are answered by plans.
 _PAST = re.compile(r"\b(?:did|was|were)\b", re.I)
 _OUTCOME = re.compile(r"\b(?:conclu\w*|find\w*|found|decid\w*|decision\w*|agree\w*|result\w*|outcomes?|achiev\w*"
                       r"|adopt\w*|set|show\w*|produc\w*|recommend\w*|priorit\w*)\b", re.I)
 _PLANNED = re.compile(r"\b(?:will (?:hold|organi[sz]e|convene|launch|host|take place|be held|be launched|publish"
-                      r"|conduct|undertake|start|begin)|(?<!\ba )(?<!\bthe )(?<!\bits )(?<!\btheir )plans?,?(?: in \d{4},)? to"
+                      r"|conduct|undertake|start|begin|be (?:presented|submitted|discussed|considered|adopted|tabled))"
+                      r"|(?<!\ba )(?<!\bthe )(?<!\bits )(?<!\btheir )plans?,?(?: in \d{4},)? to"
                       r"|intends? to|(?:is|are) (?:planned|scheduled))\b", re.I)
 _FUTURE = re.compile(r"\b(?:will|would|shall|plans?|planned|planning|intends?|intended|expected|upcoming|forthcoming"
                      r"|aims?|going to|next|future)\b", re.I)
@@ -191,7 +193,7 @@ class ExtractiveReader:
         elif question.expects not in UNREQUIRED and not value:
             reason = (f"The closest passages do not give the {question.expects} asked for; "
                       "the nearest one is quoted below.")
-        elif _asks_outcome_of_a_plan(question, retrieval.query, ix.sentences[scored[0][1]].text):
+        elif any(_asks_outcome_of_a_plan(question, retrieval.query, t) for t in texts):
             reason = ("The documents describe this as planned, not what came of it; "
                       "the passage is quoted below.")
         elif calibration.floor and confidence < calibration.floor:
@@ -450,10 +452,10 @@ def _source(ix, s: int) -> tuple[str, str]:
     return ix.sentences[s].doc, ix.passages[ix.sentences[s].passage].section.split(" › ")[0]
 
 
-def _asks_outcome_of_a_plan(question: Question, query: str, best: str) -> bool:
-    """True when the question asks, in the past, about what the best sentence gives as a plan."""
+def _asks_outcome_of_a_plan(question: Question, query: str, quoted: str) -> bool:
+    """True when the question asks, in the past, about what a sentence quoted gives as a plan."""
     return question.expects != DATE and question.kind != "explain" and bool(_PAST.search(query)) \
-        and bool(_OUTCOME.search(query)) and not _FUTURE.search(query) and bool(_PLANNED.search(best))
+        and bool(_OUTCOME.search(query)) and not _FUTURE.search(query) and bool(_PLANNED.search(quoted))
 
 
 def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever, value: bool = False) -> list[str]:

@@ -35,6 +35,7 @@ def test_question_types_and_expected_values():
     assert parse("Why is sending money home so expensive, and why does lowering the cost matter?").expects == NONE
     assert parse("What practical steps does the South Centre suggest to bring down the cost?").expects == NONE
     assert parse("Why did the budget grow, and how much was it in 2005?").expects == MONEY
+    assert parse("Did Sri Lanka lift its ban on women's migration, and if so, when?").expects == DATE
     assert parse("When did it start, and who pays?").two_part and not parse("When did it start?").two_part
     # the question after a preamble, and a list that two sources give differently
     assert parse("UNICEF added survey modules. What four areas do they measure?").kind == "list"
@@ -553,6 +554,9 @@ def test_a_question_about_what_came_of_a_plan_is_not_answered_by_the_plan():
                   "Did UNCTAD think the meeting could be a turning point?"):
         assert not _asks_outcome_of_a_plan(parse(asked), asked, plan), asked
     assert parse("According to IOM, when was the Dialogue held?").expects == DATE
+    draft = "The draft standards will be presented for discussion and adoption at the conference in October 2013."
+    asked = "Did the conference in October 2013 adopt the ILO's proposed standards?"
+    assert _asks_outcome_of_a_plan(parse(asked), asked, draft)
 
 
 def test_a_fact_takes_its_second_part_from_its_own_passage_only():
