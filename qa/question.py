@@ -155,7 +155,7 @@ def check_question(text: object, max_chars: int) -> str:
 
 def parse(text: str) -> Question:
     """Classify a question by its wording (rules, no model)."""
-    q = _ACRONYM.sub(" ", text).lower()  # "WHO" is no "who"
+    q = " ".join(_ACRONYM.sub(" ", text).lower().split())  # "WHO" is no "who"
     if re.search(r"\b(differ|difference|distinguish|compare|compared|versus|vs\.?|each say|each propose|both)\b", q) \
             or re.search(r"(?:\bnot|n't)\b[^.?]*\bthe same\b", q) or re.search(r"\beach\b", q) and " and " in q \
             or re.search(r"^(?:do|does|did|are|is)\b[^?]* and [^?]*\b(?:agree|disagree)\b", q):  # "Do A and B agree?"

@@ -36,6 +36,7 @@ def test_question_types_and_expected_values():
     assert parse("What practical steps does the South Centre suggest to bring down the cost?").expects == NONE
     assert parse("Why did the budget grow, and how much was it in 2005?").expects == MONEY
     assert parse("Did Sri Lanka lift its ban on women's migration, and if so, when?").expects == DATE
+    assert parse("Which UN organisations are co-sponsors of UNAIDS?").kind == "list"  # (an acronym dropped)
     assert parse("When did it start, and who pays?").two_part and not parse("When did it start?").two_part
     # the question after a preamble, and a list that two sources give differently
     assert parse("UNICEF added survey modules. What four areas do they measure?").kind == "list"
