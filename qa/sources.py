@@ -56,17 +56,46 @@ def named_sources(query: str, sources: set[Source], writers: dict[str, frozenset
 def source_named(query: str, sources: set[Source], writers: dict[str, frozenset[str]],
                  acronyms: dict[str, str], authors: dict[str, set[frozenset[str]]] | None = None) -> set[Source]:
     """The sources of the one document or chapter a question names with its genre word
-    ("according to the South Centre note"), or of the one document whose author it names in
-    full or by acronym ("according to the South Centre"; ``authors``: file name -> the terms of
-    each form of its organisation's name); empty when it names none or several."""
+    ("according to the South Centre note"), else of the one document whose author it names in
+    full or by acronym ("according to the South Centre"), else of the one body it names as the
+    speaker ("What did UNITAR recommend…?", "according to UN-Habitat": the chapters titled with
+    it and the documents it wrote); empty when it names none or several. ``authors``: file name
+    -> the terms of each form of its organisation's name (see :func:`author_forms`)."""
     sides = [side for side in _referenced(query, sources, _chapter_terms(sources, acronyms), writers, split=False)
              if side]
     if not sides and authors:
-        for name in _bare_names(query):
-            docs = {doc for doc, forms in authors.items() if frozenset(content_terms(name)) in forms}
-            if len(docs) == 1:
-                sides.append({src for src in sources if src[0] in docs})
+        sides = _authored(query, sources, authors, acronyms)
     return sides[0] if len({frozenset(side) for side in sides}) == 1 else set()
+
+
+# A body named as the one who says or wants something: "according to the X", "What did X
+# propose…?", "in X's view".
+_NAME = r"([A-Z][\w’'-]*(?:\s+(?:of\s+|for\s+|on\s+|and\s+)?[A-Z][\w’'-]*)*)"
+_SPEAKER = re.compile(rf"\b[Aa]ccording to (?:the )?{_NAME}"
+                      rf"|\b(?:did|does|do|has|have|would) (?:the )?{_NAME}(?:[’']s?)? "
+                      r"(?:propose|recommend|suggest|say|want|call|think|argue|identify|see|urge|plan|consider|describe"
+                      r"|list|note|report|give|believe|expect|hope|ask|stress|highlight|emphasi[sz]e)"
+                      rf"|\b[Ii]n (?:the )?{_NAME}[’']s view")
+
+
+def _authored(query: str, sources: set[Source], authors: dict[str, set[frozenset[str]]],
+              acronyms: dict[str, str]) -> list[set[Source]]:
+    """The sources of each document whose sole author the question names, or else of each body
+    it names as the speaker: the chapters titled with the name and the documents it wrote."""
+    docs = [docs for docs in (_written_by(name, authors) for name in _bare_names(query)) if len(docs) == 1]
+    if docs:
+        return [{src for src in sources if src[0] in each} for each in docs]
+    chapters = _chapter_terms(sources, acronyms)
+    speakers = [next(name for name in m.groups() if name) for m in _SPEAKER.finditer(query)]
+    sides = ({src for src, terms in chapters.items() if _holds(terms, name)}
+             | {src for src in sources if src[0] in _written_by(name, authors)} for name in speakers)
+    return [side for side in sides if side]
+
+
+def _written_by(name: str, authors: dict[str, set[frozenset[str]]]) -> set[str]:
+    """The documents whose organisation's name, in full or by acronym, is ``name``."""
+    terms = frozenset(content_terms(name))
+    return {doc for doc, forms in authors.items() if terms in forms}
 
 
 def author_forms(organisation: str, acronyms: dict[str, str]) -> set[frozenset[str]]:

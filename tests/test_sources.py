@@ -63,12 +63,29 @@ def test_a_question_that_names_the_one_author_of_a_document_is_answered_from_it(
     named = source_named("In which jobs do women migrants end up, according to the South Centre?", SOURCES, WRITERS,
                          ACRONYMS, authors)
     assert named == {("sc.txt", "II. BACKGROUND")}
-    for question in ("What does IOM say about health?",  # (two documents are IOM's)
+    for question in ("How many members does IOM have?",  # (two documents are IOM's)
                      "How many countries had ratified the UN Migrant Workers Convention?",  # (not the UN System Board)
                      "What did the GFMD decide?"):  # (only a bracket of the King Baudouin Foundation's name)
         assert source_named(question, SOURCES, WRITERS, ACRONYMS, authors) == set(), question
     iom = {frozenset({"iom"}), frozenset(content_terms("International Organization for Migration"))}
     assert authors["iom.txt"] == iom
+
+
+def test_a_body_named_as_the_speaker_is_its_chapters_and_the_documents_it_wrote():
+    authors = {name: author_forms(d.meta.organisation, ACRONYMS) for name, d in DOCS.items()}
+
+    def named(question: str) -> set:
+        return source_named(question, SOURCES, WRITERS, ACRONYMS, authors)
+
+    assert named("What did UNCTAD propose on temporary movement?") == {
+        ("un.txt", "United Nations Conference on Trade and Development")}
+    assert named("According to the International Labour Organization, who should ratify it?") == {
+        ("un.txt", "The International Labour Organization")}
+    assert named("How did IOM want the Dialogue to change the way the public sees migration?") == {
+        ("un.txt", "International Organization for Migration"), ("iom.txt", "I. Effects"), ("msg.txt", "Key messages")}
+    assert named("What did Mexico propose?") == set()  # (no chapter, no document of its own)
+    assert named("What does IOM say about the ILO?") == {  # the speaker, not the body spoken of
+        ("un.txt", "International Organization for Migration"), ("iom.txt", "I. Effects"), ("msg.txt", "Key messages")}
 
 
 def test_what_a_source_that_fits_every_source_leaves_after_the_others_is_a_side():
