@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import math
 import re
 from collections.abc import Mapping, Sequence
 
@@ -85,11 +84,11 @@ CUT_MIN_WORDS = 3  # "Figures reported by" is half a sentence; "Looking ahead" a
 _ADDRESS = re.compile(r"<?(?:www\.|https?:)")  # a footnote's web address ends and starts in lower case
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")  # also "\r\n\r\n" and the "\n\f\n" between ingested PDF pages
 # A sentence cut where no sentence ends: on a word that needs what follows ("…Council of Europe,
-# the"), or on the colon of a list's lead-in. Its rest may open with a capital ("European Union
-# (EU), and…") or a list item, when only footnotes lie between them.
+# the", "(in"), or on the colon of a list's lead-in. Its rest may open with a capital ("European
+# Union (EU), and…") or a list item, when footnotes, and only footnotes, lie between them.
 _OPEN_END = re.compile(r"(?:\b(?:the|a|an|of|and|or|to|in|for|with|by|on|from|its|their|at|as|between|among"
                        r"|including)|[(:])$")
-_NOTE_OPENS = re.compile(rf"\s*(?:{FOOTNOTE_MARK}|<?(?:www\.|https?:))")  # a block of footnotes or web addresses
+_NOTE_OPENS = re.compile(rf"\s*(?:{FOOTNOTE_MARK}|{_ADDRESS.pattern})")  # a block of footnotes or web addresses
 
 
 # A footnote, or a line of one that a page break parted from its number, that only points to a
@@ -140,27 +139,38 @@ def continuations(sentences: Sequence[Sentence], texts: Mapping[str, str]) -> di
     (a list's lead-in: at its first item). A continuation has one head: the nearest.
     """
     notes = {doc: _note_blocks(text) for doc, text in texts.items()}
-    cites = references(sentences, texts)
     heads: dict[int, int] = {}  # continuation -> head
     for i, sentence in enumerate(sentences):
         text = sentence.text.rstrip()
-        if len(text.split()) < CUT_MIN_WORDS or LIST_ITEM.match(text) or _ADDRESS.match(text.split()[-1]):
+        cut, open_end = _CUT.search(text) is not None, _OPEN_END.search(text) is not None
+        if not (cut or open_end) or len(text.split()) < CUT_MIN_WORDS or LIST_ITEM.match(text) \
+                or _ADDRESS.match(text.split()[-1]):
             continue
         reach = list(itertools.takewhile(lambda j: sentences[j].doc == sentence.doc,
                                          range(i + 1, min(i + 1 + CUT_REACH, len(sentences)))))
-        rest = next((j for j in reach if _lower_rest(sentences, texts, j, j == i + 1)), None) \
-            if _CUT.search(text) else None
-        if rest is None and _OPEN_END.search(text):
-            # past the footnotes (a line of one that lost its mark cites a source) to the first block
-            rest = next((j for j in reach if not (_in_block(notes[sentence.doc], sentences[j].start)
-                                                  or j in cites or _CITES.search(sentences[j].text))), None)
-            if rest is not None and (rest == i + 1 or bool(LIST_ITEM.match(sentences[rest].text)) != text.endswith(":")
-                                     or not _BLANK_LINE.search(texts[sentence.doc], sentences[rest - 1].end,
-                                                               sentences[rest].start)):
-                rest = None
+        rest = next((j for j in reach if _lower_rest(sentences, texts, j, j == i + 1)), None) if cut else None
+        if rest is None and open_end:
+            rest = _rest_past_notes(sentences, texts[sentence.doc], notes[sentence.doc], i, reach)
         if rest is not None:
             heads[rest] = i  # a later head is nearer
     return {head: tail for tail, head in sorted(heads.items())}
+
+
+def _rest_past_notes(sentences: Sequence[Sentence], raw: str, notes: list[tuple[int, int]], i: int,
+                     reach: list[int]) -> int | None:
+    """Where sentence ``i``, cut on a word that needs more or on a list's colon, goes on: at the
+    first block past the footnotes of its page (a line of one that lost its mark cites a
+    source), when footnotes lie between; a list item after a colon, else no list item, and of
+    ``CUT_MIN_WORDS`` words at least. None for a head in the footnotes itself."""
+    if _in_block(notes, sentences[i].start):
+        return None
+    rest = next((j for j in reach if not (_in_block(notes, sentences[j].start) or _CITES.search(sentences[j].text))),
+                None)
+    if rest is None or rest == i + 1 or len(sentences[rest].text.split()) < CUT_MIN_WORDS \
+            or bool(LIST_ITEM.match(sentences[rest].text)) != sentences[i].text.rstrip().endswith(":") \
+            or not _BLANK_LINE.search(raw, sentences[rest - 1].end, sentences[rest].start):
+        return None
+    return rest
 
 
 def _lower_rest(sentences: Sequence[Sentence], texts: Mapping[str, str], j: int, next_one: bool) -> bool:
@@ -181,5 +191,5 @@ def _note_blocks(raw: str) -> list[tuple[int, int]]:
 
 def _in_block(blocks: list[tuple[int, int]], position: int) -> bool:
     """True when ``position`` lies in one of the (ordered) blocks."""
-    k = bisect.bisect_right(blocks, (position, math.inf)) - 1
+    k = bisect.bisect_right(blocks, (position, float("inf"))) - 1
     return k >= 0 and blocks[k][0] <= position < blocks[k][1]

@@ -70,7 +70,7 @@ _ASKS = {
     # "how many times a year" asks how often; "when Belarus cut the number of agencies" no count
     COUNT: re.compile(r"\bhow many\b(?! times)|\b(?:what|which) (?:is|was|are|were) the (?:\w+ )?number of\b"),
     DATE: re.compile(r"(?:^|[,;:]\s(?=when (?:was|were|did|is|are|will|does|do|has|had)\b))when\b"
-                     r"(?![^?]*, (?:how|what|which|who)\b)|\band when\b|\bsince when\b|,\s(?:if so,\s)?when\s*\?"
+                     r"(?![^?]*, (?:how|what|which|who)\b)|\band when\b|\bsince when\b|,\swhen\s*\?"
                      r"|\b(?:what|which) (?:month and )?(?:year|date|month)\b"),
     PERSON: re.compile(r"^who\b|\band who\b|\bwho (?:chaired|is|was|led|heads)\b"),
     URL: re.compile(r"\bwhere (?:online|on the (?:web|internet))\b|\bweb address\b|\burl\b"
@@ -84,11 +84,11 @@ _ASKS = {
 }
 
 # An explanation, a recommendation or a comparison that speaks of a cost, a fee or a budget asks
-# for a sum only in so many words ("Why is sending money so expensive, and why does lowering the
-# cost matter?" asks for none).
+# for a sum only in so many words ("how much", "what budget", "what is the cost"; "Why is sending
+# money so expensive, and why does lowering the cost matter?" asks for none).
 _NO_SUM = ("explain", "recommendation", "compare")
 _SUM = re.compile(r"\bhow much\b|\bwhat amount\b"
-                  r"|\b(?:what|which) (?:is|was|are|were) the (?:\w+ ){0,3}(?:cost|budget|fees?|charges?|price)s?\b")
+                  r"|\b(?:what|which) (?:\w+ ){0,3}?(?:cost|budget|fee|charge|price)s?\b")
 
 # A question in two parts ("When was it set up, and how often does it meet?"); "WHO" is no "who".
 _TWO_PART = re.compile(r"\b[Aa]nd (?:when|how|who|what|where|which|since|why)\b|\?.+\?")

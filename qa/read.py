@@ -115,15 +115,16 @@ PLAIN = Calibration(mid=1.2, scale=4.0, floor=0.4)
 # is given.
 CALIBRATED_FOR = ("minilm-int8", "minilm")
 # A question about what came of something ("What did UNCTAD's 2014 meeting conclude?") that the
-# documents only know as a plan in a sentence quoted ("In 2014 UNCTAD will hold an expert
-# meeting...", "The draft standards will be presented for adoption at..."); "when"
+# documents only know as a plan, in the best sentence or the one that carries it on ("In 2014
+# UNCTAD will hold an expert meeting...", "The draft standards will be presented for adoption
+# at..."); "when"
 # questions, explanations and what someone thought ("Did IOM think the HLD could be a
 # turning point?") are answered by plans.
 _PAST = re.compile(r"\b(?:did|was|were)\b", re.I)
 _OUTCOME = re.compile(r"\b(?:conclu\w*|find\w*|found|decid\w*|decision\w*|agree\w*|result\w*|outcomes?|achiev\w*"
                       r"|adopt\w*|set|show\w*|produc\w*|recommend\w*|priorit\w*)\b", re.I)
 _PLANNED = re.compile(r"\b(?:will (?:hold|organi[sz]e|convene|launch|host|take place|be held|be launched|publish"
-                      r"|conduct|undertake|start|begin|be (?:presented|submitted|discussed|considered|adopted|tabled))"
+                      r"|conduct|undertake|start|begin|be (?:presented|submitted|adopted|tabled))"
                       r"|(?<!\ba )(?<!\bthe )(?<!\bits )(?<!\btheir )plans?,?(?: in \d{4},)? to"
                       r"|intends? to|(?:is|are) (?:planned|scheduled))\b", re.I)
 _FUTURE = re.compile(r"\b(?:will|would|shall|plans?|planned|planning|intends?|intended|expected|upcoming|forthcoming"
@@ -193,7 +194,8 @@ class ExtractiveReader:
         elif question.expects not in UNREQUIRED and not value:
             reason = (f"The closest passages do not give the {question.expects} asked for; "
                       "the nearest one is quoted below.")
-        elif any(_asks_outcome_of_a_plan(question, retrieval.query, t) for t in texts):
+        elif any(_asks_outcome_of_a_plan(question, retrieval.query, ix.sentences[s].text)
+                 for s in _and_carried_on(ix, chosen, scored[0][1])):
             reason = ("The documents describe this as planned, not what came of it; "
                       "the passage is quoted below.")
         elif calibration.floor and confidence < calibration.floor:
@@ -338,8 +340,9 @@ def _carry_on(ix, chosen: list[int], scored: list[tuple[float, int, int]], best:
 
 def _answers_of_each(scored: list[tuple[float, int, int]], ix, sides: list[set]) -> list[int]:
     """The best sentence of each side of a comparison, chosen together among each side's best
-    ``ECHO_OPTIONS`` (its best alone when there are more than ``ECHO_SIDES`` sides): the ones whose scores, plus ``W_ECHO`` times their mean likeness (cosine of
-    their vectors), add up to the most. Two sources answering the same question tend to say alike
+    ``ECHO_OPTIONS`` (its best alone when there are more than ``ECHO_SIDES`` sides): the ones
+    whose scores, plus ``W_ECHO`` times their mean likeness (cosine of their vectors), add up to
+    the most. Two sources answering the same question tend to say alike
     things ("an important loss in terms of tax contributions" in both)."""
     n = ECHO_OPTIONS if len(sides) <= ECHO_SIDES else 1  # (options ** sides sets to weigh)
     options = [[(score, s) for score, s, _ in scored if _source(ix, s) in side][:n] for side in sides]
@@ -355,9 +358,10 @@ def _answers_of_each(scored: list[tuple[float, int, int]], ix, sides: list[set])
 
 
 def _next_door(ix, s: int, best: int) -> bool:
-    """True when sentence ``s`` is in a passage next to ``best``'s, in the same section."""
+    """True when sentence ``s`` is in a passage next to ``best``'s, in the same document and section."""
     a, b = ix.sentences[s].passage, ix.sentences[best].passage
-    return abs(a - b) == 1 and ix.passages[a].section == ix.passages[b].section
+    return abs(a - b) == 1 and ix.sentences[s].doc == ix.sentences[best].doc \
+        and ix.passages[a].section == ix.passages[b].section
 
 
 def _take_value(question: Question, scored: list[tuple[float, int, int]], ix, chosen: list[int],
@@ -418,7 +422,7 @@ def _take_items(ix, chosen: list[int], s: int) -> None:
     if intro is None:
         return
     first = ix.continues.get(intro, intro)  # (a page's footnotes may part the lead-in from its first item)
-    item = first + 1
+    item = first if first != intro else intro + 1
     while item < len(ix.sentences) and ix.sentences[item].passage == ix.sentences[first].passage:
         if not LIST_ITEM.match(ix.sentences[item].text):
             if not _same_line(ix, item - 1, item):
@@ -452,10 +456,18 @@ def _source(ix, s: int) -> tuple[str, str]:
     return ix.sentences[s].doc, ix.passages[ix.sentences[s].passage].section.split(" › ")[0]
 
 
-def _asks_outcome_of_a_plan(question: Question, query: str, quoted: str) -> bool:
-    """True when the question asks, in the past, about what a sentence quoted gives as a plan."""
+def _and_carried_on(ix, chosen: list[int], best: int) -> list[int]:
+    """The best sentence, and the next one when it is quoted and carries it on ("The draft
+    standards will be presented…"): what the answer says, not the context quoted after it."""
+    after = best + 1
+    carried = after in chosen and _CARRIES_ON.match(ix.sentences[after].text) is not None
+    return [best, after] if carried else [best]
+
+
+def _asks_outcome_of_a_plan(question: Question, query: str, sentence: str) -> bool:
+    """True when the question asks, in the past, about what the sentence gives as a plan."""
     return question.expects != DATE and question.kind != "explain" and bool(_PAST.search(query)) \
-        and bool(_OUTCOME.search(query)) and not _FUTURE.search(query) and bool(_PLANNED.search(quoted))
+        and bool(_OUTCOME.search(query)) and not _FUTURE.search(query) and bool(_PLANNED.search(sentence))
 
 
 def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever, value: bool = False) -> list[str]:

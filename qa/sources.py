@@ -57,7 +57,7 @@ def source_named(query: str, sources: set[Source], writers: dict[str, frozenset[
                  acronyms: dict[str, str], authors: dict[str, set[frozenset[str]]] | None = None) -> set[Source]:
     """The sources of the one document or chapter a question names with its genre word
     ("according to the South Centre note"), else of the one document whose author it names in
-    full or by acronym ("according to the South Centre"), else of the one body it names as the
+    full ("according to the South Centre"), else of the one body it names as the
     speaker ("What did UNITAR recommend…?", "according to UN-Habitat": the chapters titled with
     it and the documents it wrote); empty when it names none or several. ``authors``: file name
     -> the terms of each form of its organisation's name (see :func:`author_forms`)."""
@@ -80,11 +80,13 @@ _SPEAKER = re.compile(rf"\b[Aa]ccording to (?:the )?{_NAME}"
 
 def _authored(query: str, sources: set[Source], authors: dict[str, set[frozenset[str]]],
               acronyms: dict[str, str]) -> list[set[Source]]:
-    """The sources of each document whose sole author the question names, or else of each body
-    it names as the speaker: the chapters titled with the name and the documents it wrote."""
-    docs = [docs for docs in (_written_by(name, authors) for name in _bare_names(query)) if len(docs) == 1]
-    if docs:
-        return [{src for src in sources if src[0] in each} for each in docs]
+    """The sources of the one document whose author the question names, by a name of two words
+    or more (none when it names the authors of several), or else of each body it names as the
+    speaker: the chapters titled with the name and the documents it wrote."""
+    written = {name: _written_by(name, authors) for name in _bare_names(query)}
+    docs = set().union(*written.values())
+    if len(docs) == 1 and any(len(content_terms(name)) > 1 for name, of in written.items() if of):
+        return [{src for src in sources if src[0] in docs}]  # (an acronym alone, "UN", may mean much else)
     chapters = _chapter_terms(sources, acronyms)
     speakers = [next(name for name in m.groups() if name) for m in _SPEAKER.finditer(query)]
     sides = ({src for src, terms in chapters.items() if _holds(terms, name)}
@@ -99,11 +101,11 @@ def _written_by(name: str, authors: dict[str, set[frozenset[str]]]) -> set[str]:
 
 
 def author_forms(organisation: str, acronyms: dict[str, str]) -> set[frozenset[str]]:
-    """The terms of each way a document's author may be named: its organisation's name and that
-    name's acronym, without what a bracket adds ("King Baudouin Foundation (GFMD Belgium 2007)"
+    """The terms of each way a document's author may be named: its organisation's name and each
+    acronym of it, without what a bracket adds ("King Baudouin Foundation (GFMD Belgium 2007)"
     wrote no GFMD document)."""
     name = re.sub(r"\([^()]*\)", " ", organisation)
-    return {frozenset(content_terms(form)) for form in (name, contract(name, acronyms)) if content_terms(form)}
+    return {frozenset(content_terms(form)) for form in (name, *contract(name, acronyms).split()) if content_terms(form)}
 
 
 def _chapter_terms(sources: set[Source], acronyms: dict[str, str]) -> dict[Source, set[str]]:

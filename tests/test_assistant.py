@@ -36,6 +36,7 @@ def test_question_types_and_expected_values():
     assert parse("What practical steps does the South Centre suggest to bring down the cost?").expects == NONE
     assert parse("Why did the budget grow, and how much was it in 2005?").expects == MONEY
     assert parse("Did Sri Lanka lift its ban on women's migration, and if so, when?").expects == DATE
+    assert parse("What budget does UNDP propose for the programme, and why?").expects == MONEY
     assert parse("Which UN organisations are co-sponsors of UNAIDS?").kind == "list"  # (an acronym dropped)
     assert parse("When did it start, and who pays?").two_part and not parse("When did it start?").two_part
     # the question after a preamble, and a list that two sources give differently
@@ -558,6 +559,8 @@ def test_a_question_about_what_came_of_a_plan_is_not_answered_by_the_plan():
     draft = "The draft standards will be presented for discussion and adoption at the conference in October 2013."
     asked = "Did the conference in October 2013 adopt the ILO's proposed standards?"
     assert _asks_outcome_of_a_plan(parse(asked), asked, draft)
+    topic = "IMO's contribution covers the themes (which will be discussed at the HLD) of safety at sea."
+    assert not _asks_outcome_of_a_plan(parse(asked), asked, topic)  # a topic to discuss is no plan
 
 
 def test_a_fact_takes_its_second_part_from_its_own_passage_only():
@@ -581,7 +584,9 @@ def test_a_fact_takes_its_second_part_from_its_own_passage_only():
     assert 2 in _select(two_part, scored, ix, [])
     nearly = [(1.0, 0, 0), (0.88, 2, 1), (0.5, 1, 0)]  # (next door is as good as its own passage)
     assert 2 in _select(two_part, nearly, ix, []) and 2 in _select(replace(two_part, kind="list"), nearly, ix, [])
-    ix.sentences[2].passage = 2  # support from further away must be nearly as good as the best
+    ix.sentences[2].doc = "b"  # (the first passage of the next document is not next door)
+    assert 2 not in _select(replace(two_part, kind="list"), nearly, ix, [])
+    ix.sentences[2].doc, ix.sentences[2].passage = "a", 2  # support from further away must be nearly as good
     assert 2 not in _select(replace(two_part, kind="list"), nearly, ix, [])
 
 

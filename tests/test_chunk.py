@@ -77,6 +77,8 @@ def test_a_cut_on_a_word_that_needs_more_goes_on_past_the_footnotes_in_any_case(
     # not with no footnote between, nor at what is no list after a lead-in
     assert _cut("Other bodies include the", "\n\n", "European Union and ICMPD.") == []
     assert _cut("The community faces two tasks:", "\n\n", *notes, "A. Structural problems") == []
+    assert _cut("More recently, the works by", "\n\n", *notes, "W.J.", " ", "Carrington and others.") == []
+    assert _cut("⁴ See the discussion of", "\n\n", "⁵ Ibid.", "\n\n", "The Forum met in Manila.") == []  # (a note's)
 
 
 def test_a_footnote_whose_number_was_cleaned_off_is_no_rest():

@@ -67,8 +67,12 @@ def test_a_question_that_names_the_one_author_of_a_document_is_answered_from_it(
                      "How many countries had ratified the UN Migrant Workers Convention?",  # (not the UN System Board)
                      "What did the GFMD decide?"):  # (only a bracket of the King Baudouin Foundation's name)
         assert source_named(question, SOURCES, WRITERS, ACRONYMS, authors) == set(), question
+    assert source_named("What do IOM and the South Centre say about remittances?", SOURCES, WRITERS, ACRONYMS,
+                        authors) == set()  # (the authors of three documents)
     iom = {frozenset({"iom"}), frozenset(content_terms("International Organization for Migration"))}
     assert authors["iom.txt"] == iom
+    un = {"un.txt": author_forms("United Nations", {"UN": "United Nations"})}
+    assert source_named("Who had ratified the UN Migrant Workers Convention?", SOURCES, WRITERS, ACRONYMS, un) == set()
 
 
 def test_a_body_named_as_the_speaker_is_its_chapters_and_the_documents_it_wrote():
