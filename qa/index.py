@@ -38,6 +38,7 @@ from .files import atomic_write
 from .errors import CorpusError, IndexLoadError, QAError, StaleIndexError
 from .lexical import Lexical
 from .segment import segment
+from .terms import written_forms
 from .types import Document, Passage, Sentence
 
 try:
@@ -45,7 +46,7 @@ try:
 except ImportError:  # Windows: builds are not locked against each other
     fcntl = None
 
-FORMAT_VERSION = 11
+FORMAT_VERSION = 12
 CURRENT = "CURRENT"
 LOCK = ".lock"
 MANIFEST = "manifest.json"
@@ -68,6 +69,8 @@ class Index:
     lexical: Lexical
     acronyms: dict[str, str]
     manifest: dict
+    term_forms: dict[str, str]  # each content term of the passages -> the word embedded for it
+    term_vectors: np.ndarray  # (n_terms, dim), unit rows, in the order of term_forms
 
     @property
     def passage_sentences(self) -> list[range]:
@@ -135,6 +138,10 @@ class Index:
             shift += len(part.passages)
         sentence_vectors = np.concatenate([part.sentence_vectors for part in parts])
         passage_vectors = np.concatenate([part.passage_vectors for part in parts])
+        texts = [search_text(p, acronyms) for p in passages]
+        term_forms = written_forms(texts)
+        earlier = reuse if _compatible(reuse, embedder.model_id, passage_chars) else None
+        term_vectors = _term_vectors(term_forms, earlier, embedder, progress, sentence_vectors.shape[1])
         factory = resolve_factory(factory, len(passages))
         faiss_index = build_faiss(passage_vectors, factory)
         manifest = {
@@ -149,6 +156,7 @@ class Index:
             "passages": len(passages),
             "sentences": len(sentences),
             "embedded": embedded,
+            "terms": len(term_forms),
             "reused_documents": sum(d.sha256 in kept for d in docs),
             "build_seconds": round(time.perf_counter() - started, 2),
         }
@@ -159,9 +167,11 @@ class Index:
             sentence_vectors=sentence_vectors,
             passage_vectors=passage_vectors,
             faiss_index=faiss_index,
-            lexical=Lexical.build([search_text(p, acronyms) for p in passages]),
+            lexical=Lexical.build(texts),
             acronyms=acronyms,
             manifest=manifest,
+            term_forms=term_forms,
+            term_vectors=term_vectors,
         )
 
     # --- saving and loading -------------------------------------------------------------
@@ -197,6 +207,8 @@ class Index:
             _write_json(build / "passages.json", [[p.doc, p.start, p.end, p.section, p.paragraph]
                                                   for p in self.passages])
             _write_json(build / "acronyms.json", self.acronyms)
+            _write_json(build / "terms.json", list(self.term_forms.items()))
+            np.save(build / "term_vectors.npy", self.term_vectors)
             try:
                 faiss.write_index(self.faiss_index, str(build / "passages.faiss"))
             except RuntimeError as exc:  # FAISS reports write errors as RuntimeError
@@ -230,6 +242,7 @@ class Index:
             raise OSError(errno.EIO, f"the index written does not read back: {exc}") from exc
         same = (back.passages == self.passages and back.sentences == self.sentences
                 and back.acronyms == self.acronyms and back.lexical == self.lexical
+                and back.term_forms == self.term_forms and np.array_equal(back.term_vectors, self.term_vectors)
                 and np.array_equal(back.sentence_vectors, self.sentence_vectors)
                 and np.array_equal(back.passage_vectors, self.passage_vectors)
                 and np.array_equal(faiss.serialize_index(back.faiss_index),
@@ -320,12 +333,15 @@ def _read_build(build: Path, manifest: dict, docs: list[Document], nprobe: int =
             lexical=Lexical.load(build / "bm25", mmap=len(passages) >= MMAP_PASSAGES),
             acronyms=_read_json(build / "acronyms.json"),
             manifest=manifest,
+            term_forms=dict(_read_json(build / "terms.json")),
+            term_vectors=np.load(build / "term_vectors.npy", allow_pickle=False),
         )
     except (OSError, ValueError, KeyError, IndexError, TypeError, RuntimeError) as exc:
         raise IndexLoadError(f"the index in {build} is unreadable ({exc}); "
                              "rebuild it with: qa index build") from exc
     dim = manifest.get("dim")
     if (index.sentence_vectors.shape != (len(sentences), dim) or index.passage_vectors.shape != (len(passages), dim)
+            or index.term_vectors.shape != (len(index.term_forms), dim)
             or index.faiss_index.ntotal != len(passages) or any(s.passage >= len(passages) for s in sentences)):
         raise IndexLoadError(f"the index in {build} does not fit together (vector shapes or counts differ "
                              "from its passages); rebuild it with: qa index build")
@@ -410,6 +426,16 @@ def _embed_new(parts: list[_Part], embedder: Embedder, acronyms: dict[str, str],
         # (dev set: hit@10 0.846 -> 0.885, citation precision 0.608 -> 0.637).
         part.sentence_vectors = _unit(sentences + TITLE_WEIGHT * section_vectors[owner])
     return len(vectors)
+
+
+def _term_vectors(forms: dict[str, str], earlier: Index | None, embedder: Embedder, progress: bool,
+                  dim: int) -> np.ndarray:
+    """A vector for each term, by its written form: an earlier index's when it has the term."""
+    known = dict(zip(earlier.term_forms, earlier.term_vectors)) if earlier is not None else {}
+    new = [term for term in forms if term not in known]
+    if new:
+        known.update(zip(new, embedder.embed([forms[t] for t in new], progress=progress)))
+    return np.array([known[t] for t in forms], dtype=np.float32).reshape(len(forms), dim)
 
 
 def _live_build(root: Path) -> Path:

@@ -16,7 +16,7 @@ from .embed import get_embedder
 from .errors import IndexLoadError, QAError, QuestionError, StaleIndexError
 from .index import Index, search_text
 from .question import KIND_CUES, parse
-from .terms import Idf, content_terms
+from .terms import Idf, TermLikeness, content_terms
 from .settings import Settings
 from .sources import author_forms
 from .types import Hit
@@ -40,6 +40,14 @@ RERANK = {"sentence": 1.0, "passage": 0.75, "coverage": 1.0}
 # over 0-0.3: hit@5 0.885, hit@10 0.904). A list's shape is left out: it changes nothing.
 KIND_BONUS = 0.1
 BONUS_KINDS = ("recommendation", "explain")
+# A question's term a passage lacks counts towards its coverage by its likeness to the passage's
+# nearest term (cosine of the two words' embeddings: "cities" and "urban" 0.81, "villages" and
+# "town" 0.67), when at least LIKENESS_FLOOR. Over the fourteen gold sets (dev, its rewording,
+# new-1 to new-12) against none: mean hit@5 0.968 -> 0.976, evidence recall@10 0.956 -> 0.958,
+# hit@10 0.992 both, hit@1 0.806 -> 0.802; dev hit@5 0.923 -> 0.942 (b064), new-11 0.906 ->
+# 0.938, new-12 0.938 -> 0.969, new-13 0.818 -> 0.841. A floor of 0.65 or 0.75 gave mean hit@5
+# 0.974 and the same dev; 0.5 lowered it (0.965); counting half the likeness, 0.974.
+LIKENESS_FLOOR = 0.7
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,7 @@ class Retriever:
         self.authors = {name: author_forms(d.meta.organisation, self.index.acronyms)
                         for name, d in self.index.documents.items()}
         self.passage_terms = [t | self.document_terms[p.doc] for t, p in zip(terms, self.index.passages)]
+        self.likeness = TermLikeness(list(self.index.term_forms), self.index.term_vectors)
         # Words the corpus also writes in lower case: capitalised, they are no one's name.
         self.common_words = frozenset(w for d in self.index.documents.values() for w in _LOWER_WORD.findall(d.text))
         # For each kind in BONUS_KINDS, which sentences have its wording (1.0) or not (0.0).
@@ -137,7 +146,7 @@ class Retriever:
     def _rerank(self, query: str, vector: np.ndarray, pool: list[int]) -> dict[int, float]:
         """Score the fused pool on what a reader checks: the best sentence's similarity (a sentence
         worded as the question's kind asks gains ``KIND_BONUS``), the passage's similarity, and how
-        much of the query's rare vocabulary it holds."""
+        much of the query's rare vocabulary it holds, or words like it."""
         ix = self.index
         fits = self.kind_fits.get(parse(query).kind)
         terms = self.query_terms(query)
@@ -150,8 +159,7 @@ class Retriever:
             if fits is not None:
                 sims = sims + KIND_BONUS * fits[rows.start:rows.stop]
             best_sentence = float(np.max(sims))
-            have = self.passage_terms[pos]
-            coverage = sum(w for t, w in weight.items() if t in have) / total
+            coverage = self.likeness.held(weight, self.passage_terms[pos], LIKENESS_FLOOR) / total
             scores[pos] = (RERANK["sentence"] * best_sentence
                            + RERANK["passage"] * float(ix.passage_vectors[pos] @ vector)
                            + RERANK["coverage"] * coverage)

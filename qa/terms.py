@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Collection, Iterable
+
+import numpy as np
 
 from .lexical import stem_words
 
@@ -31,10 +34,28 @@ def _acronym(run: re.Match) -> str:
 def content_terms(text: str) -> list[str]:
     """Lower-cased, stemmed words of ``text`` without stop words (numbers kept whole); an
     acronym spelled like a stop word ("WHO") is kept, as a term of its own."""
+    return stem_words(_content_words(text))
+
+
+def _content_words(text: str) -> list[str]:
+    """The words :func:`content_terms` stems, as written (lower-cased)."""
     text = _CAPITALS.sub(_acronym, text)
     text = _URL.sub(" ", text.lower()).replace("%", " percent ")  # web addresses are not content
     words = [w.replace(",", "") for w in _WORD.findall(text)]
-    return stem_words([w for w in words if w not in STOP and (len(w) > 1 or w.isdigit())])
+    return [w for w in words if w not in STOP and (len(w) > 1 or w.isdigit())]
+
+
+def written_forms(texts: Iterable[str]) -> dict[str, str]:
+    """Each content term of ``texts`` by its most frequent written form ("citi": "cities"), for
+    embedding. Only words of three letters or more: a number has no near-synonym ("2005" and
+    "2006" embed alike) and neither has an acronym spelled like a stop word."""
+    counts = Counter(w for text in texts for w in _content_words(text)
+                     if len(w) > 2 and w.isalpha() and not w.endswith("acronym"))
+    words = [w for w, _ in counts.most_common()]
+    forms: dict[str, str] = {}
+    for word, term in zip(words, stem_words(words)):
+        forms.setdefault(term, word)
+    return forms
 
 
 class Idf:
@@ -53,3 +74,23 @@ class Idf:
 
     def __call__(self, term: str) -> float:
         return math.log((self.n + 1) / (self._df.get(term, 0) + 0.5))
+
+
+class TermLikeness:
+    """How close, by their words' embeddings, a text's terms come to the terms it lacks: a
+    passage with "urban" and "rural" goes some way to a question's "cities" and "villages"."""
+
+    def __init__(self, terms: list[str], vectors: np.ndarray) -> None:
+        self._row = {term: i for i, term in enumerate(terms)}
+        self._vectors = vectors
+
+    def held(self, weight: dict[str, float], have: Collection[str], floor: float) -> float:
+        """The weight of the terms ``have`` holds, each one it lacks counting its likeness to the
+        nearest term it holds (a cosine) times its weight when that likeness reaches ``floor``."""
+        total = sum(w for t, w in weight.items() if t in have)
+        lacking = [t for t in weight if t not in have and t in self._row]
+        rows = [self._row[t] for t in have if t in self._row] if lacking else []
+        if rows:
+            likeness = (self._vectors[rows] @ self._vectors[[self._row[t] for t in lacking]].T).max(axis=0)
+            total += sum(weight[t] * float(s) for t, s in zip(lacking, likeness) if s >= floor)
+        return total

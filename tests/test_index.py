@@ -118,6 +118,7 @@ def _same(a: Index, b: Index) -> None:
     assert a.passages == b.passages and a.sentences == b.sentences
     assert np.allclose(a.sentence_vectors, b.sentence_vectors)
     assert np.allclose(a.passage_vectors, b.passage_vectors)
+    assert a.term_forms == b.term_forms and np.allclose(a.term_vectors, b.term_vectors)
     assert a.manifest["corpus_hash"] == b.manifest["corpus_hash"]
 
 
@@ -130,8 +131,12 @@ def test_update_embeds_only_the_new_document_and_equals_a_rebuild(tiny_corpus):
     counting = CountingEmbedder()
     updated = Index.build(grown, counting, reuse=old)
     gamma = [s.text for s in updated.sentences if s.doc == "gamma.txt"]
-    assert counting.texts[: len(gamma)] == gamma and len(counting.texts) == len(gamma) + 1  # + 1 title
-    assert updated.manifest["embedded"] == len(counting.texts) and updated.manifest["reused_documents"] == 2
+    texts, words = counting.texts[: len(gamma) + 1], counting.texts[len(gamma) + 1:]  # + 1 title
+    assert texts[: len(gamma)] == gamma and updated.manifest["embedded"] == len(texts)
+    assert updated.manifest["reused_documents"] == 2
+    # then the words only the new document has ("seasonal"), for the likeness of terms
+    assert "seasonal" in words and words == [form for term, form in updated.term_forms.items()
+                                             if term not in old.term_forms]
     _same(updated, Index.build(grown, get_embedder("hash")))
 
     shrunk = [d for d in grown if d.name != "alpha.txt"]  # positions of the others move up

@@ -75,6 +75,29 @@ def test_an_acronym_spelled_like_a_stop_word_is_a_term():
     assert content_terms("WHO WE ARE") == []  # a heading in capitals is not a run of acronyms
 
 
+def test_terms_are_embedded_by_their_most_frequent_written_form():
+    from qa.terms import written_forms
+
+    forms = written_forms(["Cities grow and the city is large.", "Cities, 2005, UN and WHO.", "WHO WE ARE"])
+    assert forms["citi"] == "cities" and forms["grow"] == "grow"
+    # a number has no near-synonym; nor a two-letter word or an acronym spelled like a stop word
+    assert forms == {"citi": "cities", "grow": "grow", "larg": "large"}
+
+
+def test_a_term_lacking_counts_by_its_likeness_to_the_nearest_term_held():
+    import numpy as np
+
+    from qa.terms import TermLikeness
+
+    likeness = TermLikeness(["citi", "urban", "fee"], np.array([[1, 0], [0.8, 0.6], [0, 1]], dtype=np.float32))
+    weight = {"citi": 2.0, "fee": 1.0}
+    assert likeness.held(weight, {"citi", "fee"}, 0.7) == 3.0
+    assert likeness.held(weight, {"urban"}, 0.7) == pytest.approx(2 * 0.8)  # "fee" 0.6: below the floor
+    assert likeness.held(weight, {"urban"}, 0.5) == pytest.approx(2 * 0.8 + 0.6)
+    assert likeness.held({"villag": 1.0}, {"urban"}, 0.0) == 0.0  # a word the corpus lacks: no vector
+    assert likeness.held(weight, set(), 0.0) == 0.0
+
+
 def test_langchain_adapter(tiny_settings):
     pytest.importorskip("langchain_core")
     from qa.langchain import QARetriever
@@ -88,3 +111,14 @@ def test_real_model_retrieval_on_the_bundled_corpus(bundled_settings):
     retriever = Retriever(settings=bundled_settings)
     hits = retriever.search("How many bilateral labour migration agreements have OECD countries signed?", k=5)
     assert any(h.doc == "002_e445566e33997e6b.txt" and "176" in h.text for h in hits)
+
+
+@pytest.mark.model
+def test_real_model_words_alike_count_towards_a_passage_coverage(bundled_settings):
+    from qa.retrieve import LIKENESS_FLOOR
+
+    retriever = Retriever(settings=bundled_settings)
+    forms = retriever.index.term_forms
+    assert forms["citi"] == "cities" and forms["urban"] == "urban" and "2005" not in forms
+    assert LIKENESS_FLOOR <= retriever.likeness.held({"citi": 1.0}, {"urban"}, LIKENESS_FLOOR) < 1.0
+    assert retriever.likeness.held({"citi": 1.0}, {"fee", "treati"}, LIKENESS_FLOOR) == 0.0
