@@ -28,7 +28,8 @@ def render(r: dict) -> str:
         f"Measured by `qa bench{' --quick' if r['quick'] else ''}` on {m['date']}: {m['cores']} cores ({m['cpu']}), "
         f"load average {m['load_avg_start'][0]} at the start and {m['load_avg_end'][0]} at the end. "
         f"Corpus: {r['corpus']['documents']} documents, {r['corpus']['passages']:,} passages, "
-        f"{r['corpus']['sentences']:,} sentences; embedder `{r['settings']['embedder']}`, "
+        f"{r['corpus']['sentences']:,} sentences, {r['corpus']['terms']:,} words; "
+        f"embedder `{r['settings']['embedder']}`, "
         f"FAISS `{r['corpus']['faiss_factory']}`. Medians and p95 over repeated runs.",
         "",
         "| figure | measured | target | met |",
@@ -73,8 +74,8 @@ def _embedding(e: dict) -> list[str]:
         return lines + [e.get("note", "")]
     lines += [f"`{e['model_id']}`: the bare model (tokenised input, length-sorted batches) reads "
               f"{e['bare_tokens_per_s']:,} tokens/s ({e['bare_sentences_per_s']} sentences/s); the index build "
-              f"{e['build_tokens_per_s']:,} tokens/s over {e['texts_embedded']:,} distinct texts "
-              f"({e['tokens_embedded']:,} tokens; ratio {e['build_vs_bare']}). Per CPU second: bare "
+              f"{e['build_tokens_per_s']:,} tokens/s over {e['texts_embedded']:,} distinct texts (sentences, "
+              f"titles, words; {e['tokens_embedded']:,} tokens; ratio {e['build_vs_bare']}). Per CPU second: bare "
               f"{e['bare_tokens_per_cpu_s']:,}, build {e['build_tokens_per_cpu_s']:,} tokens (ratio "
               f"{e['build_vs_bare_cpu']}). torch imported after a cold answer: "
               f"{'yes' if e.get('torch_after_cold_answer') else 'no'}."]

@@ -188,10 +188,12 @@ class SentenceTransformerEmbedder:
 
 
 class HashEmbedder:
-    """Deterministic, model-free vectors from hashed words and word pairs.
+    """Deterministic, model-free vectors from hashed words and word pairs, and a lone word's
+    letter triples.
 
     Texts sharing words get similar vectors, which is enough for fast tests of everything
-    around the model.
+    around the model; lone words (the index's vocabulary) are alike when spelled alike
+    ("cities", "city"), not at random when two words' hashes meet.
     """
 
     model_id = "hash-384"
@@ -201,7 +203,8 @@ class HashEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             words = re.findall(r"\w+", text.lower())
-            for feature in words + [a + " " + b for a, b in zip(words, words[1:])]:
+            triples = [words[0][i:i + 3] for i in range(len(words[0]) - 2)] if len(words) == 1 else []
+            for feature in words + [a + " " + b for a, b in zip(words, words[1:])] + triples:
                 h = int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "little")
                 out[row, h % self.dim] += 1.0 if (h >> 32) & 1 else -1.0
         out[~out.any(axis=1), 0] = 1.0  # a text with no words still gets a unit vector

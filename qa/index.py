@@ -1,4 +1,5 @@
-"""The Index: passages, sentences, their vectors (FAISS) and a BM25 index, saved with a manifest.
+"""The Index: passages, sentences, their vectors (FAISS), a BM25 index and the vectors of the
+passages' words, saved with a manifest.
 
 On disk an index folder holds one sub-folder per build and a ``CURRENT`` file naming the live
 one. A build is written completely into a fresh folder and read back (a full disk can make
@@ -116,11 +117,16 @@ class Index:
             reuse: an earlier index; a document it holds with the same text (sha256), built
                 with the same format, model and passage size, keeps its passages and vectors, so
                 adding or removing a document embeds only what is new, plus any document whose
-                acronyms now read otherwise (see :func:`_parts_of`). Positions are renumbered.
+                acronyms now read otherwise (see :func:`_parts_of`), and the words it did not
+                embed. Positions are renumbered.
+
+        Every content term of the passages is embedded too, by its most frequent written form,
+        for the likeness of a question's words to a passage's (:class:`qa.terms.TermLikeness`).
         """
         started = time.perf_counter()
         acronyms = find_acronyms([d.text for d in docs])
-        kept = _parts_of(reuse, acronyms) if _compatible(reuse, embedder.model_id, passage_chars) else {}
+        earlier = reuse if _compatible(reuse, embedder.model_id, passage_chars) else None
+        kept = _parts_of(earlier, acronyms) if earlier is not None else {}
         parts = [_Part.of(kept[d.sha256], d.name) if d.sha256 in kept else
                  _Part(*chunk(d.name, d.text, segment(d.text), passage_chars)) for d in docs]
         for doc, part in zip(docs, parts):
@@ -140,8 +146,8 @@ class Index:
         passage_vectors = np.concatenate([part.passage_vectors for part in parts])
         texts = [search_text(p, acronyms) for p in passages]
         term_forms = written_forms(texts)
-        earlier = reuse if _compatible(reuse, embedder.model_id, passage_chars) else None
-        term_vectors = _term_vectors(term_forms, earlier, embedder, progress, sentence_vectors.shape[1])
+        term_vectors, words_embedded = _term_vectors(term_forms, earlier, embedder, progress,
+                                                     sentence_vectors.shape[1])
         factory = resolve_factory(factory, len(passages))
         faiss_index = build_faiss(passage_vectors, factory)
         manifest = {
@@ -157,6 +163,7 @@ class Index:
             "sentences": len(sentences),
             "embedded": embedded,
             "terms": len(term_forms),
+            "terms_embedded": words_embedded,
             "reused_documents": sum(d.sha256 in kept for d in docs),
             "build_seconds": round(time.perf_counter() - started, 2),
         }
@@ -429,13 +436,14 @@ def _embed_new(parts: list[_Part], embedder: Embedder, acronyms: dict[str, str],
 
 
 def _term_vectors(forms: dict[str, str], earlier: Index | None, embedder: Embedder, progress: bool,
-                  dim: int) -> np.ndarray:
-    """A vector for each term, by its written form: an earlier index's when it has the term."""
-    known = dict(zip(earlier.term_forms, earlier.term_vectors)) if earlier is not None else {}
-    new = [term for term in forms if term not in known]
+                  dim: int) -> tuple[np.ndarray, int]:
+    """A vector for each term, of its written form (an earlier index's vector when it embedded
+    the same word), and how many words were embedded."""
+    known = dict(zip(earlier.term_forms.values(), earlier.term_vectors)) if earlier is not None else {}
+    new = [word for word in forms.values() if word not in known]
     if new:
-        known.update(zip(new, embedder.embed([forms[t] for t in new], progress=progress)))
-    return np.array([known[t] for t in forms], dtype=np.float32).reshape(len(forms), dim)
+        known.update(zip(new, embedder.embed(new, progress=progress)))
+    return np.array([known[w] for w in forms.values()], dtype=np.float32).reshape(len(forms), dim), len(new)
 
 
 def _live_build(root: Path) -> Path:

@@ -93,7 +93,8 @@ class Retriever:
         self.authors = {name: author_forms(d.meta.organisation, self.index.acronyms)
                         for name, d in self.index.documents.items()}
         self.passage_terms = [t | self.document_terms[p.doc] for t, p in zip(terms, self.index.passages)]
-        self.likeness = TermLikeness(list(self.index.term_forms), self.index.term_vectors)
+        self.likeness = TermLikeness(self.index.term_forms, self.index.term_vectors)
+        self.passage_rows = [self.likeness.rows(t) for t in self.passage_terms]
         # Words the corpus also writes in lower case: capitalised, they are no one's name.
         self.common_words = frozenset(w for d in self.index.documents.values() for w in _LOWER_WORD.findall(d.text))
         # For each kind in BONUS_KINDS, which sentences have its wording (1.0) or not (0.0).
@@ -152,6 +153,7 @@ class Retriever:
         terms = self.query_terms(query)
         weight = {t: self.idf(t) for t in terms}
         total = sum(weight.values()) or 1.0
+        weigher = self.likeness.weigher(weight, LIKENESS_FLOOR)
         scores = {}
         for pos in pool:
             rows = ix.passage_sentences[pos]
@@ -159,7 +161,7 @@ class Retriever:
             if fits is not None:
                 sims = sims + KIND_BONUS * fits[rows.start:rows.stop]
             best_sentence = float(np.max(sims))
-            coverage = self.likeness.held(weight, self.passage_terms[pos], LIKENESS_FLOOR) / total
+            coverage = weigher.held(self.passage_terms[pos], self.passage_rows[pos]) / total
             scores[pos] = (RERANK["sentence"] * best_sentence
                            + RERANK["passage"] * float(ix.passage_vectors[pos] @ vector)
                            + RERANK["coverage"] * coverage)

@@ -146,6 +146,19 @@ def test_update_embeds_only_the_new_document_and_equals_a_rebuild(tiny_corpus):
     _same(removed, Index.build(shrunk, get_embedder("hash")))
 
 
+def test_an_update_embeds_a_word_again_when_its_most_frequent_form_changes(tiny_corpus):
+    (tiny_corpus / "gamma.txt").write_text("Gamma\n\nCities grow. Cities shrink. The city sleeps.\n", encoding="utf-8")
+    old = Index.build(load_corpus(tiny_corpus), get_embedder("hash"))
+    assert old.term_forms["citi"] == "cities"
+    (tiny_corpus / "delta.txt").write_text("Delta\n\nThe city grows. A city sleeps. This city shrinks.\n",
+                                           encoding="utf-8")
+    grown = load_corpus(tiny_corpus)
+    counting = CountingEmbedder()
+    updated = Index.build(grown, counting, reuse=old)
+    assert updated.term_forms["citi"] == "city" and "city" in counting.texts
+    _same(updated, Index.build(grown, get_embedder("hash")))
+
+
 def test_sentences_are_embedded_with_their_acronyms_spelled_out_and_re_embedded_when_that_changes(tiny_corpus):
     (tiny_corpus / "gamma.txt").write_text("Gamma Notes\n\nThe GMG meets twice a year in Geneva.\n", encoding="utf-8")
     old = Index.build(load_corpus(tiny_corpus), get_embedder("hash"))

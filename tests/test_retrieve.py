@@ -89,13 +89,32 @@ def test_a_term_lacking_counts_by_its_likeness_to_the_nearest_term_held():
 
     from qa.terms import TermLikeness
 
-    likeness = TermLikeness(["citi", "urban", "fee"], np.array([[1, 0], [0.8, 0.6], [0, 1]], dtype=np.float32))
+    forms = {"citi": "cities", "urban": "urban", "fee": "fees", "legal": "legal", "illeg": "illegal"}
+    vectors = np.array([[1, 0, 0], [0.8, 0.6, 0], [0, 1, 0], [0, 0, 1], [0, 0.1, 0.995]], dtype=np.float32)
+    likeness = TermLikeness(forms, vectors)
+
+    def held(weight: dict[str, float], have: set[str], floor: float) -> float:
+        return likeness.weigher(weight, floor).held(have, likeness.rows(have))
+
     weight = {"citi": 2.0, "fee": 1.0}
-    assert likeness.held(weight, {"citi", "fee"}, 0.7) == 3.0
-    assert likeness.held(weight, {"urban"}, 0.7) == pytest.approx(2 * 0.8)  # "fee" 0.6: below the floor
-    assert likeness.held(weight, {"urban"}, 0.5) == pytest.approx(2 * 0.8 + 0.6)
-    assert likeness.held({"villag": 1.0}, {"urban"}, 0.0) == 0.0  # a word the corpus lacks: no vector
-    assert likeness.held(weight, set(), 0.0) == 0.0
+    assert held(weight, {"citi", "fee"}, 0.7) == 3.0
+    assert held(weight, {"urban"}, 0.7) == pytest.approx(2 * 0.8)  # "fees" 0.6: below the floor
+    assert held(weight, {"urban"}, 0.5) == pytest.approx(2 * 0.8 + 0.6)
+    assert held({"villag": 1.0}, {"urban"}, 0.0) == 0.0  # a word the texts never use: no vector
+    assert held(weight, set(), 0.0) == 0.0
+    # "illegal" is no match for "legal", however alike they embed: one is the other with a prefix
+    assert held({"legal": 1.0}, {"illeg"}, 0.7) == 0.0
+    assert held({"legal": 1.0}, {"illeg", "urban"}, 0.0) == 0.0  # nor is "urban" (cosine 0)
+
+
+@pytest.mark.parametrize("a, b, prefixed", [("legal", "illegal", True), ("inflows", "outflows", True),
+                                            ("emigrants", "immigrants", True), ("men", "women", True),
+                                            ("cities", "urban", False), ("regulation", "legislation", False),
+                                            ("activities", "cities", False)])
+def test_words_that_differ_only_in_how_they_begin_are_told_apart(a, b, prefixed):
+    from qa.terms import _prefixed
+
+    assert _prefixed(a, b) is prefixed and _prefixed(b, a) is prefixed
 
 
 def test_langchain_adapter(tiny_settings):
@@ -120,5 +139,7 @@ def test_real_model_words_alike_count_towards_a_passage_coverage(bundled_setting
     retriever = Retriever(settings=bundled_settings)
     forms = retriever.index.term_forms
     assert forms["citi"] == "cities" and forms["urban"] == "urban" and "2005" not in forms
-    assert LIKENESS_FLOOR <= retriever.likeness.held({"citi": 1.0}, {"urban"}, LIKENESS_FLOOR) < 1.0
-    assert retriever.likeness.held({"citi": 1.0}, {"fee", "treati"}, LIKENESS_FLOOR) == 0.0
+    weigher = retriever.likeness.weigher({"citi": 1.0, "legal": 1.0}, LIKENESS_FLOOR)
+    assert LIKENESS_FLOOR <= weigher.held({"urban"}, retriever.likeness.rows({"urban"})) < 1.0
+    # "illegal" embeds much like "legal" (0.84) but is no match for it; "fees" is nothing like either
+    assert weigher.held({"fee", "illeg"}, retriever.likeness.rows({"fee", "illeg"})) == 0.0
