@@ -94,7 +94,7 @@ class Retriever:
         self.authors = {name: author_forms(d.meta.organisation, self.index.acronyms)
                         for name, d in self.index.documents.items()}
         self.passage_terms = [t | self.document_terms[p.doc] for t, p in zip(terms, self.index.passages)]
-        self.likeness = TermLikeness(self.index.term_forms, self.index.term_vectors)
+        self.likeness = TermLikeness(self.index.term_forms, self.index.term_vectors, LIKENESS_FLOOR)
         self.passage_rows = [self.likeness.rows(t) for t in self.passage_terms]
         # Words the corpus also writes in lower case: capitalised, they are no one's name.
         self.common_words = frozenset(w for d in self.index.documents.values() for w in _LOWER_WORD.findall(d.text))
@@ -154,7 +154,7 @@ class Retriever:
         terms = self.query_terms(query)
         weight = {t: self.idf(t) for t in terms}
         total = sum(weight.values()) or 1.0
-        weigher = self.likeness.weigher(weight, LIKENESS_FLOOR)
+        weigher = self.likeness.weigher(weight)
         scores = {}
         for pos in pool:
             rows = ix.passage_sentences[pos]

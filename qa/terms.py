@@ -84,46 +84,64 @@ class TermLikeness:
     """How close, by their words' embeddings, a text's terms come to the terms it lacks: a
     passage that says "urban" goes some way to a question's "cities" (0.81 with MiniLM)."""
 
-    def __init__(self, forms: dict[str, str], vectors: np.ndarray) -> None:
-        """``forms``: each term's written form, in the order of the rows of ``vectors``."""
+    def __init__(self, forms: dict[str, str], vectors: np.ndarray, floor: float) -> None:
+        """``forms``: each term's written form, in the order of the rows of ``vectors``;
+        ``floor``: the least likeness that counts."""
         self._row = {term: i for i, term in enumerate(forms)}
         self._forms = list(forms.values())
         self._vectors = vectors
+        self.floor = floor
+        self._alike: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # a term's row -> its alike words' rows, likeness
 
     def rows(self, terms: Iterable[str]) -> np.ndarray:
         """The rows of those of ``terms`` that have a vector."""
         return np.array([self._row[t] for t in terms if t in self._row], dtype=np.int64)
 
-    def weigher(self, weight: dict[str, float], floor: float) -> "Weigher":
-        """Weighs what a text holds of the weighted terms (see :meth:`Weigher.held`): each term's
-        likeness to every word, kept where it reaches ``floor`` and the two words do not differ
-        only in how they begin (see :func:`_prefixed`). A word the texts never use has no vector."""
+    def weigher(self, weight: dict[str, float]) -> "Weigher":
+        """Weighs what a text holds of the weighted terms (see :meth:`Weigher.held`)."""
         terms = list(weight)
-        like = np.zeros((len(self._forms), len(terms)), dtype=np.float32)
-        for j, term in enumerate(terms):
-            if term in self._row:
-                form = self._forms[self._row[term]]
-                sims = self._vectors @ self._vectors[self._row[term]]
-                alike = [i for i in np.flatnonzero(sims >= floor) if not _prefixed(form, self._forms[i])]
-                like[alike, j] = sims[alike]
-        return Weigher(terms, np.array([weight[t] for t in terms], dtype=np.float32), like)
+        alike = {j: self._words_alike(self._row[t]) for j, t in enumerate(terms) if t in self._row}
+        alike = {j: found for j, found in alike.items() if len(found[0])}
+        like = np.zeros((len(self._forms), len(alike)), dtype=np.float32)
+        for k, (rows, likeness) in enumerate(alike.values()):
+            like[rows, k] = likeness
+        return Weigher(terms, np.array([weight[t] for t in terms], dtype=np.float32),
+                       np.array(list(alike), dtype=np.int64), like)
+
+    def _words_alike(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """The words whose likeness to a term's word reaches the floor, but for those that differ
+        from it only in how they begin (see :func:`_prefixed`); found once a term. A word the
+        texts never use has no vector."""
+        if row not in self._alike:
+            # einsum runs on the calling thread: a threaded BLAS product, called by several
+            # clients at once, made searches 4 to 7 times slower (see Retriever._sentence_search)
+            sims = np.einsum("ij,j->i", self._vectors, self._vectors[row])
+            rows = np.array([i for i in np.flatnonzero(sims >= self.floor)
+                             if not _prefixed(self._forms[row], self._forms[i])], dtype=np.int64)
+            self._alike[row] = rows, sims[rows]
+        return self._alike[row]
 
 
 @dataclass(frozen=True)
 class Weigher:
-    """A query's weighted terms and each one's likeness to every word of the texts."""
+    """A query's weighted terms, and the likeness to every word of those that have alike words."""
 
     terms: list[str]
     weights: np.ndarray  # (n_terms,)
-    like: np.ndarray  # (n_words, n_terms), 0 where not alike enough
+    alike: np.ndarray  # positions in terms of the terms with alike words
+    like: np.ndarray  # (n_words, len(alike)): their likeness to each word, 0 where not alike enough
 
     def held(self, have: Collection[str], rows: np.ndarray) -> float:
         """The weight of the terms a text holds (``have``; ``rows``: their rows, see
         :meth:`TermLikeness.rows`), each one it lacks counting its likeness to the nearest word
         it holds times its weight."""
         exact = np.fromiter((t in have for t in self.terms), dtype=bool, count=len(self.terms))
-        near = self.like[rows].max(axis=0) if len(rows) else np.zeros(len(self.terms), dtype=np.float32)
-        return float(np.where(exact, self.weights, self.weights * near).sum())
+        total = float(self.weights[exact].sum())
+        lacking = ~exact[self.alike]
+        if lacking.any() and len(rows):
+            near = self.like[rows][:, lacking].max(axis=0)
+            total += float(self.weights[self.alike[lacking]] @ near)
+        return total
 
 
 def _prefixed(a: str, b: str) -> bool:

@@ -91,10 +91,9 @@ def test_a_term_lacking_counts_by_its_likeness_to_the_nearest_term_held():
 
     forms = {"citi": "cities", "urban": "urban", "fee": "fees", "legal": "legal", "illeg": "illegal"}
     vectors = np.array([[1, 0, 0], [0.8, 0.6, 0], [0, 1, 0], [0, 0, 1], [0, 0.1, 0.995]], dtype=np.float32)
-    likeness = TermLikeness(forms, vectors)
-
     def held(weight: dict[str, float], have: set[str], floor: float) -> float:
-        return likeness.weigher(weight, floor).held(have, likeness.rows(have))
+        likeness = TermLikeness(forms, vectors, floor)
+        return likeness.weigher(weight).held(have, likeness.rows(have))
 
     weight = {"citi": 2.0, "fee": 1.0}
     assert held(weight, {"citi", "fee"}, 0.7) == 3.0
@@ -139,7 +138,7 @@ def test_real_model_words_alike_count_towards_a_passage_coverage(bundled_setting
     retriever = Retriever(settings=bundled_settings)
     forms = retriever.index.term_forms
     assert forms["citi"] == "cities" and forms["urban"] == "urban" and "2005" not in forms
-    weigher = retriever.likeness.weigher({"citi": 1.0, "legal": 1.0}, LIKENESS_FLOOR)
+    weigher = retriever.likeness.weigher({"citi": 1.0, "legal": 1.0})
     assert LIKENESS_FLOOR <= weigher.held({"urban"}, retriever.likeness.rows({"urban"})) < 1.0
     # "illegal" embeds much like "legal" (0.84) but is no match for it; "fees" is nothing like either
     assert weigher.held({"fee", "illeg"}, retriever.likeness.rows({"fee", "illeg"})) == 0.0
