@@ -222,11 +222,15 @@ def _score(question: Question, query: str, vector, hits, retriever: Retriever,
     ix = retriever.index
     weight = {t: retriever.idf(t) for t in retriever.query_terms(query)}
     total = sum(weight.values()) or 1.0
+    # Words like the question's count for a passage's coverage, as in the rerank (fourteen gold
+    # sets: overall correct 0.719 -> 0.722, precision 0.783 -> 0.784, nothing lost); for a
+    # sentence's own they left overall correct at 0.719 and lowered precision (0.781).
+    passage_cover = retriever.coverage(query)
     scored: list[tuple[float, int, int]] = []
     for rank, hit in enumerate(hits):
         rows = ix.passage_sentences[hit.position]
         sims = ix.sentence_vectors[rows.start:rows.stop] @ vector
-        p_cover = _coverage(weight, total, retriever.passage_terms[hit.position])
+        p_cover = passage_cover(hit.position)
         for offset, s in enumerate(rows):
             if s in ix.references and question.expects != URL:
                 continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numbers
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -151,10 +152,7 @@ class Retriever:
         much of the query's rare vocabulary it holds, or words like it."""
         ix = self.index
         fits = self.kind_fits.get(parse(query).kind)
-        terms = self.query_terms(query)
-        weight = {t: self.idf(t) for t in terms}
-        total = sum(weight.values()) or 1.0
-        weigher = self.likeness.weigher(weight)
+        coverage = self.coverage(query)
         scores = {}
         for pos in pool:
             rows = ix.passage_sentences[pos]
@@ -162,11 +160,18 @@ class Retriever:
             if fits is not None:
                 sims = sims + KIND_BONUS * fits[rows.start:rows.stop]
             best_sentence = float(np.max(sims))
-            coverage = weigher.held(self.passage_terms[pos], self.passage_rows[pos]) / total
             scores[pos] = (RERANK["sentence"] * best_sentence
                            + RERANK["passage"] * float(ix.passage_vectors[pos] @ vector)
-                           + RERANK["coverage"] * coverage)
+                           + RERANK["coverage"] * coverage(pos))
         return scores
+
+    def coverage(self, query: str) -> Callable[[int], float]:
+        """How much of the query's vocabulary, weighted by rarity (IDF), a passage (by position)
+        holds, a word it lacks counting by its likeness to the passage's nearest word: 0 to 1."""
+        weight = {t: self.idf(t) for t in self.query_terms(query)}
+        total = sum(weight.values()) or 1.0
+        weigher = self.likeness.weigher(weight)
+        return lambda pos: weigher.held(self.passage_terms[pos], self.passage_rows[pos]) / total
 
     def query_vector(self, expanded: str) -> np.ndarray:
         """The query's vector (its acronyms spelled out), through the query adapter if any."""
