@@ -192,8 +192,9 @@ class HashEmbedder:
     letter triples.
 
     Texts sharing words get similar vectors, which is enough for fast tests of everything
-    around the model; lone words (the index's vocabulary) are alike when spelled alike
-    ("cities", "city"), not at random when two words' hashes meet.
+    around the model. A lone word (the index's vocabulary) also gets the letter triples of
+    "<word>", so two words are alike when spelled alike ("development", "developmental"),
+    which is all "alike" can mean without a model.
     """
 
     model_id = "hash-384"
@@ -203,7 +204,8 @@ class HashEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             words = re.findall(r"\w+", text.lower())
-            triples = [words[0][i:i + 3] for i in range(len(words[0]) - 2)] if len(words) == 1 else []
+            padded = f"<{words[0]}>" if len(words) == 1 else ""
+            triples = [f"3:{padded[i:i + 3]}" for i in range(len(padded) - 2)]
             for feature in words + [a + " " + b for a, b in zip(words, words[1:])] + triples:
                 h = int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "little")
                 out[row, h % self.dim] += 1.0 if (h >> 32) & 1 else -1.0

@@ -220,22 +220,20 @@ def _score(question: Question, query: str, vector, hits, retriever: Retriever,
     """Every sentence of the hits as (score, sentence position, hit rank), best first; a sentence
     that ``defines`` matches (it says what the question's subject is) gains ``W_DEFINES``."""
     ix = retriever.index
-    weight = {t: retriever.idf(t) for t in retriever.query_terms(query)}
-    total = sum(weight.values()) or 1.0
     # Words like the question's count for a passage's coverage, as in the rerank (fourteen gold
     # sets: overall correct 0.719 -> 0.722, precision 0.783 -> 0.784, nothing lost); for a
     # sentence's own they left overall correct at 0.719 and lowered precision (0.781).
-    passage_cover = retriever.coverage(query)
+    coverage = retriever.coverage(query)
     scored: list[tuple[float, int, int]] = []
     for rank, hit in enumerate(hits):
         rows = ix.passage_sentences[hit.position]
         sims = ix.sentence_vectors[rows.start:rows.stop] @ vector
-        p_cover = passage_cover(hit.position)
+        p_cover = coverage.passage(hit.position)
         for offset, s in enumerate(rows):
             if s in ix.references and question.expects != URL:
                 continue
             sentence = ix.sentences[s]
-            cover = _coverage(weight, total, set(content_terms(sentence.text)))
+            cover = coverage.held(set(content_terms(sentence.text)))
             typed = W_TYPE * _typed(question, sentence.text, retriever.common_words)
             typed += W_KIND * fits_kind(question.kind, sentence.text)
             if defines:
@@ -282,10 +280,6 @@ def _typed(question: Question, text: str, common: frozenset[str]) -> float:
     if not question.wants:
         return 1.0
     return 2 * sum(matches(want, text, common) for want in question.wants) / len(question.wants) - 1
-
-
-def _coverage(weight: dict[str, float], total: float, have: set[str] | frozenset[str]) -> float:
-    return sum(w for t, w in weight.items() if t in have) / total
 
 
 def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides: list[set],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numbers
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,6 +60,19 @@ class Retrieval:
     expanded: str
     vector: np.ndarray
     hits: tuple[Hit, ...]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a query's vocabulary, each term weighted by its rarity (IDF), a text holds."""
+
+    weight: dict[str, float]
+    total: float
+    passage: Callable[[int], float]  # a passage's share (by position), words like the query's counting
+
+    def held(self, terms: Collection[str]) -> float:
+        """The share of the weight that a text with these terms holds, the same words only: 0 to 1."""
+        return sum(w for t, w in self.weight.items() if t in terms) / self.total
 
 
 class Retriever:
@@ -162,16 +175,17 @@ class Retriever:
             best_sentence = float(np.max(sims))
             scores[pos] = (RERANK["sentence"] * best_sentence
                            + RERANK["passage"] * float(ix.passage_vectors[pos] @ vector)
-                           + RERANK["coverage"] * coverage(pos))
+                           + RERANK["coverage"] * coverage.passage(pos))
         return scores
 
-    def coverage(self, query: str) -> Callable[[int], float]:
-        """How much of the query's vocabulary, weighted by rarity (IDF), a passage (by position)
-        holds, a word it lacks counting by its likeness to the passage's nearest word: 0 to 1."""
+    def coverage(self, query: str) -> Coverage:
+        """The query's vocabulary weighted by rarity; a passage holds a word it lacks by that
+        word's likeness to the passage's nearest word (see :class:`qa.terms.TermLikeness`)."""
         weight = {t: self.idf(t) for t in self.query_terms(query)}
         total = sum(weight.values()) or 1.0
         weigher = self.likeness.weigher(weight)
-        return lambda pos: weigher.held(self.passage_terms[pos], self.passage_rows[pos]) / total
+        return Coverage(weight, total,
+                        lambda pos: weigher.held(self.passage_terms[pos], self.passage_rows[pos]) / total)
 
     def query_vector(self, expanded: str) -> np.ndarray:
         """The query's vector (its acronyms spelled out), through the query adapter if any."""

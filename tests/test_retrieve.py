@@ -106,14 +106,51 @@ def test_a_term_lacking_counts_by_its_likeness_to_the_nearest_term_held():
     assert held({"legal": 1.0}, {"illeg", "urban"}, 0.0) == 0.0  # nor is "urban" (cosine 0)
 
 
-@pytest.mark.parametrize("a, b, prefixed", [("legal", "illegal", True), ("inflows", "outflows", True),
+@pytest.mark.parametrize("a, b, prefixed", [("legal", "illegal", True), ("inflow", "outflow", True),
                                             ("emigrants", "immigrants", True), ("men", "women", True),
-                                            ("cities", "urban", False), ("regulation", "legislation", False),
-                                            ("activities", "cities", False)])
+                                            ("import", "export", True), ("cities", "urban", False),
+                                            ("regulation", "legislation", False), ("largest", "biggest", False),
+                                            ("site", "website", False), ("activities", "cities", False)])
 def test_words_that_differ_only_in_how_they_begin_are_told_apart(a, b, prefixed):
     from qa.terms import _prefixed
 
     assert _prefixed(a, b) is prefixed and _prefixed(b, a) is prefixed
+
+
+def test_one_likeness_serves_many_queries_and_threads_alike():
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+
+    from qa.terms import TermLikeness
+
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(40, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    terms = {f"t{i}": f"word{i}" for i in range(40)}
+    texts = [set(rng.choice(list(terms), 5, replace=False)) for _ in range(30)]
+    queries = [{t: float(w) for t, w in zip(rng.choice(list(terms), 4, replace=False), rng.random(4))}
+               for _ in range(20)]
+
+    def weigh(likeness: TermLikeness, query: dict[str, float]) -> list[float]:
+        weigher = likeness.weigher(query)
+        return [weigher.held(have, likeness.rows(have)) for have in texts]
+
+    serial = [weigh(TermLikeness(terms, vectors, 0.3), q) for q in queries]  # a fresh cache each
+    shared = TermLikeness(terms, vectors, 0.3)
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda q: weigh(shared, q), queries * 3)) == serial * 3
+    assert any(a > sum(w for t, w in q.items() if t in have)
+               for q, row in zip(queries, serial) for have, a in zip(texts, row))  # likeness counted
+
+
+def test_coverage_of_a_passage_counts_words_like_the_query_and_of_a_sentence_the_same_words(tiny_settings):
+    retriever = Retriever(settings=tiny_settings)
+    coverage = retriever.coverage("remittance costs")
+    assert coverage.held({"remitt", "cost"}) == pytest.approx(1.0) and coverage.held(set()) == 0.0
+    for pos, have in enumerate(retriever.passage_terms):
+        assert coverage.passage(pos) >= coverage.held(have) - 1e-6  # a word alike only adds (float32 weights)
+        assert coverage.passage(pos) <= 1.0 + 1e-6
 
 
 def test_langchain_adapter(tiny_settings):
@@ -142,3 +179,10 @@ def test_real_model_words_alike_count_towards_a_passage_coverage(bundled_setting
     assert LIKENESS_FLOOR <= weigher.held({"urban"}, retriever.likeness.rows({"urban"})) < 1.0
     # "illegal" embeds much like "legal" (0.84) but is no match for it; "fees" is nothing like either
     assert weigher.held({"fee", "illeg"}, retriever.likeness.rows({"fee", "illeg"})) == 0.0
+    # nor is "outflow" for "inflows", though written forms differ ("inflows", "outflow"): stems match
+    inflows = retriever.likeness.weigher({"inflow": 1.0})
+    assert forms["inflow"] == "inflows" and inflows.held({"outflow"}, retriever.likeness.rows({"outflow"})) == 0.0
+    # passages holding "urban" but not "cities" cover the question's "cities" by likeness
+    coverage = retriever.coverage("cities")
+    urban = [pos for pos, have in enumerate(retriever.passage_terms) if "urban" in have and "citi" not in have]
+    assert urban and all(coverage.passage(pos) >= LIKENESS_FLOOR for pos in urban)
