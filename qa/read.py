@@ -228,12 +228,12 @@ def _score(question: Question, query: str, vector, hits, retriever: Retriever,
     for rank, hit in enumerate(hits):
         rows = ix.passage_sentences[hit.position]
         sims = ix.sentence_vectors[rows.start:rows.stop] @ vector
-        p_cover = coverage.passage(hit.position)
+        p_cover = coverage.share(retriever.passage_terms[hit.position])
         for offset, s in enumerate(rows):
             if s in ix.references and question.expects != URL:
                 continue
             sentence = ix.sentences[s]
-            cover = coverage.held(set(content_terms(sentence.text)))
+            cover = coverage.share(set(content_terms(sentence.text)), alike=False)
             typed = W_TYPE * _typed(question, sentence.text, retriever.common_words)
             typed += W_KIND * fits_kind(question.kind, sentence.text)
             if defines:

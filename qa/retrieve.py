@@ -5,7 +5,6 @@ from __future__ import annotations
 import numbers
 import re
 import sys
-from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +16,7 @@ from .embed import get_embedder
 from .errors import IndexLoadError, QAError, QuestionError, StaleIndexError
 from .index import Index, search_text
 from .question import KIND_CUES, parse
-from .terms import Idf, TermLikeness, content_terms
+from .terms import Idf, TermLikeness, Weigher, content_terms
 from .settings import Settings
 from .sources import author_forms
 from .types import Hit
@@ -62,19 +61,6 @@ class Retrieval:
     hits: tuple[Hit, ...]
 
 
-@dataclass(frozen=True)
-class Coverage:
-    """How much of a query's vocabulary, each term weighted by its rarity (IDF), a text holds."""
-
-    weight: dict[str, float]
-    total: float
-    passage: Callable[[int], float]  # a passage's share (by position), words like the query's counting
-
-    def held(self, terms: Collection[str]) -> float:
-        """The share of the weight that a text with these terms holds, the same words only: 0 to 1."""
-        return sum(w for t, w in self.weight.items() if t in terms) / self.total
-
-
 class Retriever:
     """Search a corpus' index. ``Retriever()`` opens the bundled corpus, building on first use.
 
@@ -109,7 +95,6 @@ class Retriever:
                         for name, d in self.index.documents.items()}
         self.passage_terms = [t | self.document_terms[p.doc] for t, p in zip(terms, self.index.passages)]
         self.likeness = TermLikeness(self.index.term_forms, self.index.term_vectors, LIKENESS_FLOOR)
-        self.passage_rows = [self.likeness.rows(t) for t in self.passage_terms]
         # Words the corpus also writes in lower case: capitalised, they are no one's name.
         self.common_words = frozenset(w for d in self.index.documents.values() for w in _LOWER_WORD.findall(d.text))
         # For each kind in BONUS_KINDS, which sentences have its wording (1.0) or not (0.0).
@@ -175,17 +160,14 @@ class Retriever:
             best_sentence = float(np.max(sims))
             scores[pos] = (RERANK["sentence"] * best_sentence
                            + RERANK["passage"] * float(ix.passage_vectors[pos] @ vector)
-                           + RERANK["coverage"] * coverage.passage(pos))
+                           + RERANK["coverage"] * coverage.share(self.passage_terms[pos]))
         return scores
 
-    def coverage(self, query: str) -> Coverage:
-        """The query's vocabulary weighted by rarity; a passage holds a word it lacks by that
-        word's likeness to the passage's nearest word (see :class:`qa.terms.TermLikeness`)."""
-        weight = {t: self.idf(t) for t in self.query_terms(query)}
-        total = sum(weight.values()) or 1.0
-        weigher = self.likeness.weigher(weight)
-        return Coverage(weight, total,
-                        lambda pos: weigher.held(self.passage_terms[pos], self.passage_rows[pos]) / total)
+    def coverage(self, query: str) -> Weigher:
+        """The query's vocabulary weighted by rarity (IDF), to weigh how much of it a text holds:
+        a passage also holds a word it lacks by that word's likeness to its nearest word
+        (:class:`qa.terms.TermLikeness`)."""
+        return self.likeness.weigher({t: self.idf(t) for t in self.query_terms(query)})
 
     def query_vector(self, expanded: str) -> np.ndarray:
         """The query's vector (its acronyms spelled out), through the query adapter if any."""

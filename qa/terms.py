@@ -92,60 +92,50 @@ class TermLikeness:
         self._forms = list(forms.values())
         self._vectors = vectors
         self._floor = floor
-        # a term's row -> its alike words' rows and likeness; filled as queries come, never
-        # changed after (two threads may both compute an entry: the same, so no lock)
-        self._alike: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-    def rows(self, terms: Iterable[str]) -> np.ndarray:
-        """The rows of those of ``terms`` that have a vector."""
-        return np.array([self._row[t] for t in terms if t in self._row], dtype=np.int64)
+        # a term -> its alike terms and their likeness; filled as queries come, never changed
+        # after (two threads may both compute an entry: the same, so no lock)
+        self._alike: dict[str, dict[str, float]] = {}
 
     def weigher(self, weight: dict[str, float]) -> "Weigher":
-        """Weighs what a text holds of the weighted terms (see :meth:`Weigher.held`). A term the
-        texts never use has no vector, so nothing is alike to it."""
-        terms = list(weight)
-        alike = {j: self._words_alike(self._row[t]) for j, t in enumerate(terms) if t in self._row}
-        alike = {j: found for j, found in alike.items() if len(found[0])}
-        like = np.zeros((len(self._forms), len(alike)), dtype=np.float32)
-        for k, (rows, likeness) in enumerate(alike.values()):
-            like[rows, k] = likeness
-        return Weigher(terms, np.array([weight[t] for t in terms], dtype=np.float32),
-                       np.array(list(alike), dtype=np.int64), like)
+        """Weighs what a text holds of the weighted terms (see :meth:`Weigher.share`)."""
+        alike = {t: self._terms_alike(t) for t in weight}
+        return Weigher(weight, {t: near for t, near in alike.items() if near}, sum(weight.values()) or 1.0)
 
-    def _words_alike(self, row: int) -> tuple[np.ndarray, np.ndarray]:
-        """The words whose likeness to a term's word reaches the floor, but for its opposites by
-        prefix, as written or as stems (see :func:`_prefixed`); found once a term."""
-        if row not in self._alike:
+    def _terms_alike(self, term: str) -> dict[str, float]:
+        """The terms whose words' likeness to the term's reaches the floor, but for its opposites
+        by prefix, as written or as stems (see :func:`_prefixed`); found once a term. A term the
+        texts never use has no vector, so none is alike to it."""
+        if term not in self._alike and term in self._row:
+            row = self._row[term]
             # einsum runs on the calling thread: a threaded BLAS product, called by several
             # clients at once, made searches 4 to 7 times slower (see Retriever._sentence_search)
             sims = np.einsum("ij,j->i", self._vectors, self._vectors[row])
-            rows = np.array([i for i in np.flatnonzero(sims >= self._floor)
-                             if not _prefixed(self._forms[row], self._forms[i])
-                             and not _prefixed(self._terms[row], self._terms[i])], dtype=np.int64)
-            self._alike[row] = rows, sims[rows]
-        return self._alike[row]
+            self._alike[term] = {self._terms[i]: float(sims[i]) for i in np.flatnonzero(sims >= self._floor)
+                                 if not _prefixed(self._forms[row], self._forms[i])
+                                 and not _prefixed(term, self._terms[i])}
+        return self._alike.get(term, {})
 
 
 @dataclass(frozen=True)
 class Weigher:
-    """A query's weighted terms, and the likeness to every word of those that have alike words."""
+    """A query's weighted terms (by rarity, say), and the terms alike to each (those that have some)."""
 
-    terms: list[str]
-    weights: np.ndarray  # (n_terms,)
-    alike: np.ndarray  # positions in terms of the terms with alike words
-    like: np.ndarray  # (n_words, len(alike)): their likeness to each word, 0 where not alike enough
+    weight: dict[str, float]
+    alike: dict[str, dict[str, float]]
+    total: float  # of the weights (1 when there are none)
 
-    def held(self, have: Collection[str], rows: np.ndarray) -> float:
-        """The weight of the terms a text holds (``have``; ``rows``: their rows, see
-        :meth:`TermLikeness.rows`), each one it lacks counting its likeness to the nearest word
-        it holds times its weight."""
-        exact = np.fromiter((t in have for t in self.terms), dtype=bool, count=len(self.terms))
-        total = float(self.weights[exact].sum())
-        lacking = ~exact[self.alike]
-        if lacking.any() and len(rows):
-            near = self.like[rows][:, lacking].max(axis=0)
-            total += float(self.weights[self.alike[lacking]] @ near)
-        return total
+    def share(self, have: Collection[str], alike: bool = True) -> float:
+        """The share (0 to 1) of the weight that a text with these terms holds; with ``alike``,
+        each term it lacks counts its likeness to the nearest term it holds. Plain Python: a
+        numpy call per passage held the interpreter lock long enough to halve answers per second
+        with 8 clients."""
+        held = 0.0
+        for term, w in self.weight.items():
+            if term in have:
+                held += w
+            elif alike and term in self.alike:
+                held += w * max((s for t, s in self.alike[term].items() if t in have), default=0.0)
+        return held / self.total
 
 
 # Beginnings that turn a word into its opposite or its counterpart: "un-", "il-legal", "in-" /

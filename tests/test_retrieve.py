@@ -91,9 +91,11 @@ def test_a_term_lacking_counts_by_its_likeness_to_the_nearest_term_held():
 
     forms = {"citi": "cities", "urban": "urban", "fee": "fees", "legal": "legal", "illeg": "illegal"}
     vectors = np.array([[1, 0, 0], [0.8, 0.6, 0], [0, 1, 0], [0, 0, 1], [0, 0.1, 0.995]], dtype=np.float32)
+
     def held(weight: dict[str, float], have: set[str], floor: float) -> float:
-        likeness = TermLikeness(forms, vectors, floor)
-        return likeness.weigher(weight).held(have, likeness.rows(have))
+        weigher = TermLikeness(forms, vectors, floor).weigher(weight)
+        assert weigher.share(have, alike=False) == sum(w for t, w in weight.items() if t in have) / weigher.total
+        return weigher.share(have) * weigher.total
 
     weight = {"citi": 2.0, "fee": 1.0}
     assert held(weight, {"citi", "fee"}, 0.7) == 3.0
@@ -134,7 +136,7 @@ def test_one_likeness_serves_many_queries_and_threads_alike():
 
     def weigh(likeness: TermLikeness, query: dict[str, float]) -> list[float]:
         weigher = likeness.weigher(query)
-        return [weigher.held(have, likeness.rows(have)) for have in texts]
+        return [weigher.share(have) * weigher.total for have in texts]
 
     serial = [weigh(TermLikeness(terms, vectors, 0.3), q) for q in queries]  # a fresh cache each
     shared = TermLikeness(terms, vectors, 0.3)
@@ -147,10 +149,9 @@ def test_one_likeness_serves_many_queries_and_threads_alike():
 def test_coverage_of_a_passage_counts_words_like_the_query_and_of_a_sentence_the_same_words(tiny_settings):
     retriever = Retriever(settings=tiny_settings)
     coverage = retriever.coverage("remittance costs")
-    assert coverage.held({"remitt", "cost"}) == pytest.approx(1.0) and coverage.held(set()) == 0.0
-    for pos, have in enumerate(retriever.passage_terms):
-        assert coverage.passage(pos) >= coverage.held(have) - 1e-6  # a word alike only adds (float32 weights)
-        assert coverage.passage(pos) <= 1.0 + 1e-6
+    assert coverage.share({"remitt", "cost"}) == pytest.approx(1.0) and coverage.share(set()) == 0.0
+    for have in retriever.passage_terms:
+        assert coverage.share(have, alike=False) <= coverage.share(have) <= 1.0 + 1e-9  # a word alike only adds
 
 
 def test_langchain_adapter(tiny_settings):
@@ -176,13 +177,13 @@ def test_real_model_words_alike_count_towards_a_passage_coverage(bundled_setting
     forms = retriever.index.term_forms
     assert forms["citi"] == "cities" and forms["urban"] == "urban" and "2005" not in forms
     weigher = retriever.likeness.weigher({"citi": 1.0, "legal": 1.0})
-    assert LIKENESS_FLOOR <= weigher.held({"urban"}, retriever.likeness.rows({"urban"})) < 1.0
+    assert LIKENESS_FLOOR <= weigher.share({"urban"}) * weigher.total < 1.0
     # "illegal" embeds much like "legal" (0.84) but is no match for it; "fees" is nothing like either
-    assert weigher.held({"fee", "illeg"}, retriever.likeness.rows({"fee", "illeg"})) == 0.0
+    assert weigher.share({"fee", "illeg"}) == 0.0
     # nor is "outflow" for "inflows", though written forms differ ("inflows", "outflow"): stems match
     inflows = retriever.likeness.weigher({"inflow": 1.0})
-    assert forms["inflow"] == "inflows" and inflows.held({"outflow"}, retriever.likeness.rows({"outflow"})) == 0.0
+    assert forms["inflow"] == "inflows" and inflows.share({"outflow"}) == 0.0
     # passages holding "urban" but not "cities" cover the question's "cities" by likeness
     coverage = retriever.coverage("cities")
     urban = [pos for pos, have in enumerate(retriever.passage_terms) if "urban" in have and "citi" not in have]
-    assert urban and all(coverage.passage(pos) >= LIKENESS_FLOOR for pos in urban)
+    assert urban and all(coverage.share(retriever.passage_terms[pos]) >= LIKENESS_FLOOR for pos in urban)
