@@ -96,7 +96,7 @@ class TermLikeness:
         # after (two threads may both compute an entry: the same, so no lock)
         self._alike: dict[str, dict[str, float]] = {}
 
-    def weigher(self, weight: dict[str, float]) -> "Weigher":
+    def weigher(self, weight: dict[str, float]) -> Weigher:
         """Weighs what a text holds of the weighted terms (see :meth:`Weigher.share`)."""
         alike = {t: self._terms_alike(t) for t in weight}
         return Weigher(weight, {t: near for t, near in alike.items() if near}, sum(weight.values()) or 1.0)
@@ -111,14 +111,15 @@ class TermLikeness:
             # clients at once, made searches 4 to 7 times slower (see Retriever._sentence_search)
             sims = np.einsum("ij,j->i", self._vectors, self._vectors[row])
             self._alike[term] = {self._terms[i]: float(sims[i]) for i in np.flatnonzero(sims >= self._floor)
-                                 if not _prefixed(self._forms[row], self._forms[i])
+                                 if i != row and not _prefixed(self._forms[row], self._forms[i])
                                  and not _prefixed(term, self._terms[i])}
         return self._alike.get(term, {})
 
 
 @dataclass(frozen=True)
 class Weigher:
-    """A query's weighted terms (by rarity, say), and the terms alike to each (those that have some)."""
+    """A query's weighted terms (by rarity, say), and the terms alike to each (those that have
+    some; the likeness's own cached dicts, shared by every query: read them, never write)."""
 
     weight: dict[str, float]
     alike: dict[str, dict[str, float]]
@@ -139,13 +140,15 @@ class Weigher:
 
 
 # Beginnings that turn a word into its opposite or its counterpart: "un-", "il-legal", "in-" /
-# "out-flows", "em-" / "im-migrants", "wo-men", "fe-male", "ex-" / "im-port".
-_OPPOSING = ("", "un", "in", "im", "il", "ir", "dis", "non", "mis", "anti", "out", "ex", "em", "e", "wo", "fe")
+# "out-flow", "e-" / "im-migrants", "in-" / "de-crease", "wo-men", "fe-male", "ex-" / "im-port".
+_OPPOSING = ("", "un", "in", "im", "il", "ir", "dis", "non", "mis", "anti", "de", "out", "ex", "e", "wo", "fe")
 
 
 def _prefixed(a: str, b: str) -> bool:
     """True when one word is the other with an opposing beginning added or swapped: "legal" and
-    "illegal" (0.84 with MiniLM), "inflows" and "outflows" (0.90), "emigrants" and "immigrants",
-    "men" and "women". Such words embed alike and mean the opposite; not "largest" and "biggest"."""
+    "illegal" (0.84 with MiniLM), "inflow" and "outflow" (0.85), "emigrants" and "immigrants",
+    "men" and "women". Such words embed alike and mean the opposite; not "largest" and "biggest".
+    A few counterparts are lost ("mail", "email"); opposites with no shared root still count
+    as alike ("higher", "lower" 0.79)."""
     return any(a.startswith(p) and len(rest := a[len(p):]) >= 3 and b == q + rest
                for p in _OPPOSING for q in _OPPOSING if p != q)

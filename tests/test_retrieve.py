@@ -112,8 +112,9 @@ def test_a_term_lacking_counts_by_its_likeness_to_the_nearest_term_held():
                                             ("emigrants", "immigrants", True), ("men", "women", True),
                                             ("import", "export", True), ("cities", "urban", False),
                                             ("regulation", "legislation", False), ("largest", "biggest", False),
-                                            ("site", "website", False), ("activities", "cities", False)])
-def test_words_that_differ_only_in_how_they_begin_are_told_apart(a, b, prefixed):
+                                            ("site", "website", False), ("activities", "cities", False),
+                                            ("increase", "decrease", True), ("mail", "email", True)])
+def test_opposites_by_prefix_are_told_apart(a, b, prefixed):
     from qa.terms import _prefixed
 
     assert _prefixed(a, b) is prefixed and _prefixed(b, a) is prefixed
