@@ -90,6 +90,10 @@ _CARRIES_ON = re.compile(r"(?:The|This|These|Those|Such|It|Its|They|Their|He|She
 # words). With "The" as well: 0.699, but 64 words.
 _NEEDS_BEFORE = re.compile(r"(?:Therefore|Thus|Hence|Consequently|As a result|For this reason"
                            r"|This|These|Those|Such|It|Its|They|Their)\b")
+# ...or names "the latter" anywhere ("Populations in the latter thus face huge transaction costs"):
+# fourteen gold sets, overall correct 0.722 -> 0.723 (dev b064), nothing else changed. Not "the
+# former", which mostly qualifies a title ("the former Special Rapporteur").
+_POINTS_BACK = re.compile(r"\bthe latter\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -378,12 +382,13 @@ def _take_value(question: Question, scored: list[tuple[float, int, int]], ix, ch
 def _take(ix, chosen: list[int], s: int, follow: bool = False) -> None:
     """Quote a sentence, with its other half when a page break cut it, with the one before when
     it draws a conclusion from that ("Therefore it is often not the poorest that migrate") or
-    points back to it ("They have since been ratified by 18 countries"), and
+    points back to it ("They have since been ratified by 18 countries", "…in the latter…"), and
     with the next one (whole, if it fits) when that carries it on ("The meeting was chaired
     by..."), when it is too short to stand alone, or with ``follow`` (the best sentence of an
     explanation: the reasons follow the claim)."""
     before = s - 1  # (whole, if a page break cut it; never a footnote that only cites a source)
-    if _NEEDS_BEFORE.match(ix.sentences[s].text) and before >= 0 and before not in chosen \
+    text = ix.sentences[s].text
+    if (_NEEDS_BEFORE.match(text) or _POINTS_BACK.search(text)) and before >= 0 and before not in chosen \
             and before not in ix.references and ix.sentences[before].passage == ix.sentences[s].passage:
         whole = [x for x in _whole(ix, before) if x not in chosen]
         if _words(ix, chosen + whole + [s]) <= MAX_WORDS:

@@ -380,7 +380,9 @@ def test_a_quoted_sentence_brings_the_one_that_carries_it_on():
     _take(ix, chosen, 1)
     assert chosen == [0, 1]  # a conclusion comes with its reason
     for opening, expected in [("They have since been ratified by 18 countries.", [0, 1]),
-                              ("Remittances have since been ratified by 18 countries.", [1])]:
+                              ("Remittances have since been ratified by 18 countries.", [1]),
+                              ("Populations in the latter thus face huge costs.", [0, 1]),
+                              ("In 2008 the former Special Rapporteur presented a report.", [1])]:
         ix.sentences[1].text = opening
         chosen = []
         _take(ix, chosen, 1)
