@@ -68,6 +68,22 @@ def source_named(query: str, sources: set[Source], writers: dict[str, frozenset[
     return sides[0] if len({frozenset(side) for side in sides}) == 1 else set()
 
 
+def name_terms(query: str, named: set[Source], acronyms: dict[str, str],
+               authors: dict[str, set[frozenset[str]]]) -> frozenset[str]:
+    """The terms by which the question names its source: those of its capitalised words and of
+    the acronyms of the bodies it spells out that are in the title of a ``named`` chapter or in
+    the name of a named document's author ("South Centre" of "…, according to the South
+    Centre?", "IOM" and "HLD" of "…IOM's 'Key IOM messages' paper for the High-Level Dialogue").
+    Inside that source they say who speaks, not what about: its sentences that name it are no
+    better answers for it."""
+    if not named:
+        return frozenset()
+    titles = _chapter_terms(named, acronyms)
+    held = set().union(*titles.values(), *(form for doc, _ in named for form in authors.get(doc, ())))
+    capitalised = " ".join(re.findall(r"\b[A-Z][\w’'-]*", query))
+    return frozenset(content_terms(f"{capitalised} {contract(query, acronyms)}")) & held
+
+
 # A body named as the one who says or wants something: "according to the X", "What did X
 # propose…?", "in X's view".
 _NAME = r"([A-Z][\w’'-]*(?:\s+(?:of\s+|for\s+|on\s+|and\s+)?[A-Z][\w’'-]*)*)"

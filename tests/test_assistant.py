@@ -613,3 +613,11 @@ def test_real_corpus_sections_footnotes_and_plans(bundled_settings):
     # ...and a meeting the documents only announce has no conclusions to quote.
     announced = assistant.ask("What did UNCTAD's 2014 expert meeting on remittances and women's economic empowerment conclude?")
     assert announced.abstained and "planned" in announced.reason
+
+
+def test_within_the_source_a_question_names_its_name_is_no_sign_of_an_answer(bundled_settings):
+    # The King Baudouin Foundation's own report names it in its address and board lines, not
+    # where it gives its size.
+    size = Assistant(bundled_settings).ask("How many staff does the King Baudouin Foundation have and how much "
+                                           "does it spend a year?")
+    assert not size.abstained and "40 million euro" in size.citations[0].quote

@@ -1,6 +1,6 @@
 from types import SimpleNamespace as NS
 
-from qa.sources import author_forms, named_sources, reference_years, source_named
+from qa.sources import author_forms, name_terms, named_sources, reference_years, source_named
 from qa.terms import content_terms
 
 DOCS = {
@@ -120,3 +120,15 @@ def test_years_that_date_a_named_source_are_found():
     assert reference_years("What do IOM's 2006 paper and the 2013 UN system report say about the MDGs?") \
         == {"2006", "2013"}
     assert reference_years("How much did remittances reach in 2013, according to the South Centre note?") == set()
+
+
+def test_the_words_that_name_the_source_asked_are_its_author_s_or_chapter_s_capitalised_ones():
+    authors = {name: author_forms(d.meta.organisation, ACRONYMS) for name, d in DOCS.items()}
+    south = {("sc.txt", "II. BACKGROUND")}
+    assert name_terms("In which jobs do women end up, according to the South Centre?", south, ACRONYMS, authors) \
+        == set(content_terms("South Centre"))
+    ilo = {("un.txt", "The International Labour Organization")}
+    assert name_terms("What does the International Labour Organization say about international labour standards?",
+                      ilo, ACRONYMS, authors) == set(content_terms("International Labour Organization ILO"))
+    assert name_terms("What does the ILO say about labour standards?", ilo, ACRONYMS, authors) == {"ilo"}
+    assert name_terms("What does the ILO say?", set(), ACRONYMS, authors) == set()  # no source named
