@@ -21,7 +21,7 @@ from .chunk import LIST_ITEM
 from .question import (COUNTRIES, COUNTRY, DATE, NAME, NONE, PERSON, URL, Question, definition, fits_kind, matches,
                        short_answer)
 from .retrieve import Retrieval, Retriever
-from .sources import name_terms, named_sources, reference_years, source_named
+from .sources import Source, name_terms, named_sources, reference_years, source_named
 from .terms import STOP, content_terms
 
 # Weights of the sentence score and the abstention rule, set on the dev set (see README). W_KIND,
@@ -166,13 +166,12 @@ class ExtractiveReader:
             return Reading((), "", 0.0, True, "Nothing in the documents matches this question.")
         focus = {t for t in content_terms(question.focus) if retriever.idf.share(t) < RARE_SHARE}
         forms = _forms(question.subject, ix.acronyms) if question.subject else []
-        named: set[tuple[str, str]] = set()
-        if question.kind != "compare":  # a question that names its source is answered from it
-            sources = {_source(ix, s) for hit in hits for s in ix.passage_sentences[hit.position]}
+        named: set[Source] = set()
+        if question.kind != "compare":
+            sources = {_source(ix, ix.passage_sentences[hit.position].start) for hit in hits}
             named = source_named(retrieval.query, sources, retriever.document_terms, ix.acronyms, retriever.authors)
         scored = _score(question, retrieval.query, retrieval.vector, hits, retriever,
-                        definition(forms) if forms else None,
-                        name_terms(retrieval.query, named, ix.acronyms, retriever.authors))
+                        definition(forms) if forms else None, named)
         missing = []
         if focus:  # a follow-up is answered from passages about its own subject, or not at all
             on_focus = [x for x in scored if focus & set(content_terms(ix.sentences[x[1]].text))] \
@@ -180,6 +179,7 @@ class ExtractiveReader:
             scored = on_focus or scored
             missing = [] if on_focus else [w for w in re.findall(r"[\w’'-]+", question.focus)
                                            if focus & set(content_terms(w))]
+        # a question that names its source is answered from it
         scored = [x for x in scored if _source(ix, x[1]) in named] or scored
         best_score = scored[0][0]
         chosen = _select(question, scored, ix,
@@ -223,33 +223,36 @@ def _calibration(retriever: Retriever) -> Calibration:
 
 def _score(question: Question, query: str, vector, hits, retriever: Retriever,
            defines: re.Pattern[str] | None = None,
-           speaker: frozenset[str] = frozenset()) -> list[tuple[float, int, int]]:
+           named: set[Source] | frozenset[Source] = frozenset()) -> list[tuple[float, int, int]]:
     """Every sentence of the hits as (score, sentence position, hit rank), best first; a sentence
     that ``defines`` matches (it says what the question's subject is) gains ``W_DEFINES``. The
-    ``speaker`` terms, which name the source the question asks (:func:`qa.sources.name_terms`),
-    count as held by every sentence."""
+    words that name the source the question asks (:func:`qa.sources.name_terms`) count as held by
+    every sentence of the ``named`` sources."""
     ix = retriever.index
     # Words like the question's count for a passage's coverage, as in the rerank (fourteen gold
     # sets: overall correct 0.719 -> 0.722, precision 0.783 -> 0.784, nothing lost); for a
     # sentence's own they left overall correct at 0.719 and lowered precision (0.781).
     # The words that name the source asked ("according to the South Centre") count as held by
-    # every sentence: all of them are that source's, while the few that write its name are mostly
-    # address lines and self-descriptions, not answers. Fourteen gold sets: overall correct 0.723
-    # -> 0.732, mean precision 0.785 -> 0.792 (dev a023, new-7 r023, new-8 s018, new-9 t012,
-    # new-10 u012, new-11 v007 right; new-1 h024, unanswerable, now answered). Held by none: 0.726
-    # and 0.794 (three fewer right; every answer to such a question less confident). Left out of
-    # the passage's coverage as well: 0.721; for each side of a comparison: 0.724.
+    # every sentence of it: all of them are that source's, while the few that write its name are
+    # mostly address lines and self-descriptions, not answers. Fourteen gold sets: overall correct
+    # 0.723 -> 0.730, mean precision 0.785 -> 0.794 (new-7 r023, new-8 s018, new-9 t012, new-10
+    # u012, new-11 v007 right; new-1 h024, unanswerable, now answered); dev unchanged. Held by
+    # none: 0.725 and 0.793 (every answer to such a question is then less confident). Measured
+    # with a looser choice of words, leaving them out of the passage's coverage as well gave
+    # 0.721, and for each side of a comparison 0.724.
     coverage = retriever.coverage(query)
+    speaker = name_terms(query, named, ix.acronyms, retriever.authors)
     scored: list[tuple[float, int, int]] = []
     for rank, hit in enumerate(hits):
         rows = ix.passage_sentences[hit.position]
+        said = speaker if _source(ix, rows.start) in named else frozenset()
         sims = ix.sentence_vectors[rows.start:rows.stop] @ vector
         p_cover = coverage.share(retriever.passage_terms[hit.position])
         for offset, s in enumerate(rows):
             if s in ix.references and question.expects != URL:
                 continue
             sentence = ix.sentences[s]
-            cover = coverage.share(set(content_terms(sentence.text)) | speaker, alike=False)
+            cover = coverage.share(set(content_terms(sentence.text)) | said, alike=False)
             typed = W_TYPE * _typed(question, sentence.text, retriever.common_words)
             typed += W_KIND * fits_kind(question.kind, sentence.text)
             if defines:

@@ -68,18 +68,18 @@ def source_named(query: str, sources: set[Source], writers: dict[str, frozenset[
     return sides[0] if len({frozenset(side) for side in sides}) == 1 else set()
 
 
-def name_terms(query: str, named: set[Source], acronyms: dict[str, str],
+def name_terms(query: str, named: set[Source] | frozenset[Source], acronyms: dict[str, str],
                authors: dict[str, set[frozenset[str]]]) -> frozenset[str]:
     """The terms by which the question names its source: those of its capitalised words and of
-    the acronyms of the bodies it spells out that are in the title of a ``named`` chapter or in
-    the name of a named document's author ("South Centre" of "…, according to the South
-    Centre?", "IOM" and "HLD" of "…IOM's 'Key IOM messages' paper for the High-Level Dialogue").
-    Inside that source they say who speaks, not what about: its sentences that name it are no
-    better answers for it."""
+    the acronyms of the bodies it spells out that every ``named`` source holds in its chapter's
+    title or its author's name ("South Centre" of "…, according to the South Centre?", not
+    "Global" of the note's chapter "Global Governance"; "IOM" and "HLD" of "…IOM's 'Key IOM
+    messages' paper for the High-Level Dialogue", the title of that paper's one chapter).
+    Inside that source they say who speaks, not what about."""
     if not named:
         return frozenset()
     titles = _chapter_terms(named, acronyms)
-    held = set().union(*titles.values(), *(form for doc, _ in named for form in authors.get(doc, ())))
+    held = set.intersection(*(titles[src].union(*authors.get(src[0], ())) for src in named))
     capitalised = " ".join(re.findall(r"\b[A-Z][\w’'-]*", query))
     return frozenset(content_terms(f"{capitalised} {contract(query, acronyms)}")) & held
 

@@ -132,3 +132,7 @@ def test_the_words_that_name_the_source_asked_are_its_author_s_or_chapter_s_capi
                       ilo, ACRONYMS, authors) == set(content_terms("International Labour Organization ILO"))
     assert name_terms("What does the ILO say about labour standards?", ilo, ACRONYMS, authors) == {"ilo"}
     assert name_terms("What does the ILO say?", set(), ACRONYMS, authors) == set()  # no source named
+    # A word of one chapter's title is the topic, not the speaker, when the whole document is named.
+    note = {("sc.txt", "II. BACKGROUND"), ("sc.txt", "Global Governance")}
+    assert name_terms("What does the South Centre say about Global Governance?", note, ACRONYMS, authors) \
+        == set(content_terms("South Centre"))
