@@ -42,6 +42,13 @@ def test_question_types_and_expected_values():
     # the question after a preamble, and a list that two sources give differently
     assert parse("UNICEF added survey modules. What four areas do they measure?").kind == "list"
     assert parse("Which countries piloted it? IOM and UNDP don't give the same list.").kind == "compare"
+    # "which / what" and a plural noun that a verb or a preposition follows asks for several things
+    assert parse("In which languages has IOM published its glossary?").kind == "list"
+    assert parse("What challenges has UNICEF faced since 2006?").kind == "list"
+    assert parse("What alternatives to detention does it propose?").kind == "recommendation"  # (its own cue first)
+    assert parse("What is Connections for Development?").kind == "factoid"  # a definition
+    assert parse("What holds diaspora members back?").kind == "factoid"  # a verb
+    assert parse("Which languages are official, and how many people speak them?").kind == "factoid"  # a count
 
 
 def test_short_answer_rules():
