@@ -48,6 +48,9 @@ def test_question_types_and_expected_values():
     assert parse("What alternatives to detention does it propose?").kind == "recommendation"  # (its own cue first)
     assert parse("What is Connections for Development?").kind == "factoid"  # a definition
     assert parse("What holds diaspora members back?").kind == "factoid"  # a verb
+    assert parse("What happens to migrants who are stranded?").kind == "factoid"  # a verb, a relative clause
+    assert parse("What is the channel through which remittances are sent?").kind == "factoid"
+    assert parse("What types of data do countries collect?").kind == "list"
     assert parse("Which languages are official, and how many people speak them?").kind == "factoid"  # a count
 
 
