@@ -471,13 +471,14 @@ def test_a_comparison_of_named_sources_quotes_each():
     sides = named_sources(question.text, {("iom.txt", "Members"), ("sc.txt", "Members")}, writers, {})
     assert sides == [{("iom.txt", "Members")}, {("sc.txt", "Members")}]
     assert _select(question, scored, ix, sides) == [0, 2]
-    assert _select(question, scored, ix, []) == [0, 1]  # unnamed sides: the best quotes
+    assert _select(question, scored, ix, []) == [0]  # no sources named: the best quote...
     # the sides are quoted together: a near-best sentence that says what the other side says wins
     ix.sentence_vectors = np.array([[1, 0], [0.6, 0.8], [0.6, 0.8]], dtype=np.float32)
     assert _select(question, [(2.0, 0, 0), (1.95, 1, 0), (1.0, 2, 1)], ix, sides) == [1, 2]
     assert _select(question, [(2.0, 0, 0), (1.5, 1, 0), (1.0, 2, 1)], ix, sides) == [0, 2]  # not a far worse one
     # each side is quoted on in its passage, within its share of the words
     ix.sentences[1].passage = 0
+    assert _select(question, scored, ix, []) == [0, 1]  # ...and the one after it, as for an explanation
     assert _select(question, [(2.0, 0, 0), (1.5, 1, 0), (1.0, 2, 1)], ix, sides) == [0, 1, 2]
     ix.sentences[0].text += " It has" + " many more" * 20  # 55 words: more than its share, 50
     assert _select(question, [(2.0, 0, 0), (1.5, 1, 0), (1.0, 2, 1)], ix, sides) == [0, 2]
