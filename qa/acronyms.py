@@ -7,7 +7,8 @@ import re
 from collections import Counter
 
 # "Food and Agriculture Organization (FAO)": the capitals of the long form spell the acronym.
-_INLINE = re.compile(r"((?:[A-Z][\w'’-]*[\s,]+(?:(?:of|for|and|on|the|in|to|de|des|du)\s+)*){1,10})\(([A-Z][A-Za-z-]{1,9})\)")
+# Within a line: a heading above is no part of the name.
+_INLINE = re.compile(r"((?:[A-Z][\w'’-]*[ \t,]+(?:(?:of|for|and|on|the|in|to|de|des|du)[ \t]+)*){1,10})\(([A-Z][A-Za-z-]{1,9})\)")
 # A glossary line: "IFAD International Fund for Agricultural Development".
 _GLOSSARY = re.compile(r"^([A-Z][A-Z-]{1,9}(?:\(s\))?)[ \t]+([A-Z][^\n]{5,90})$", re.M)
 _SMALL = {"of", "for", "and", "on", "the", "in", "to", "de", "des", "du"}
@@ -60,13 +61,17 @@ def _vote(votes: dict[str, Counter[str]], acronym: str, phrase: str) -> None:
     while words and words[0].lower() in _SMALL:
         words.pop(0)
     capitals = [w for w in words if w and w.lower() not in _SMALL]
-    letters = acronym.replace("-", "").upper()
+    # An acronym that ends in a word ("UN-Habitat") spells only the start of its long form with
+    # its capitals: "United Nations Human Settlements Programme".
+    named = re.search(r"[A-Z][a-z]{3,}$", acronym) is not None
+    letters = re.sub(r"[^A-Z]", "", acronym) if named else acronym.replace("-", "").upper()
     # Keep the last words whose initials spell the acronym (the phrase may start too early).
     for i in range(len(words)):
         if words[i].lower() in _SMALL:
             continue
         tail = [w for w in words[i:] if w and w.lower() not in _SMALL]
-        if "".join(w[0].upper() for w in tail) == letters or (
+        initials = "".join(w[0].upper() for w in tail)
+        if initials == letters or named and initials.startswith(letters) or (
             len(tail) >= 2 and "".join(w[0] for w in tail).upper() == letters[: len(tail)]
             and len(tail) == len(letters)
         ):

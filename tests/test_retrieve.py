@@ -39,6 +39,14 @@ def test_acronyms_from_the_documents_expand_queries():
     assert contract("the food and agriculture organization's view", acronyms) == "FAO"
 
 
+def test_an_acronym_that_ends_in_a_word_spells_the_start_of_its_name_within_its_line():
+    texts = ["Annex: UN Women, United Nations Human Settlements Programme (UN-Habitat), UNICEF.",
+             "United Nations Human Settlements Programme\n\nThe UN Human Settlements Programme (UN-Habitat) works."]
+    acronyms = find_acronyms(texts)
+    assert acronyms["UN-Habitat"] == "United Nations Human Settlements Programme"  # (not the heading above too)
+    assert contract("What does the United Nations Human Settlements Programme say?", acronyms) == "UN-Habitat"
+
+
 def test_british_and_american_spellings_share_stems():
     british = ["labour", "labourers", "organisation", "organisational", "programmes", "centred", "behavioural"]
     american = ["labor", "laborers", "organization", "organizational", "programs", "centered", "behavioral"]
