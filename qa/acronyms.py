@@ -6,9 +6,11 @@ import functools
 import re
 from collections import Counter
 
-# "Food and Agriculture Organization (FAO)": the capitals of the long form spell the acronym.
-# Within a line: a heading above is no part of the name.
-_INLINE = re.compile(r"((?:[A-Z][\w'’-]*[ \t,]+(?:(?:of|for|and|on|the|in|to|de|des|du)[ \t]+)*){1,10})\(([A-Z][A-Za-z-]{1,9})\)")
+# "Food and Agriculture Organization (FAO)": the capitals of the long form spell the acronym. A
+# name may wrap onto the next line, but a heading a blank line above is no part of it.
+_SPACE = r"(?:[^\S\n]|\n(?![^\S\n]*\n))"
+_INLINE = re.compile(rf"((?:[A-Z][\w'’-]*(?:{_SPACE}|,)+(?:(?:of|for|and|on|the|in|to|de|des|du){_SPACE}+)*){{1,10}})"
+                     r"\(([A-Z][A-Za-z-]{1,9})\)")
 # A glossary line: "IFAD International Fund for Agricultural Development".
 _GLOSSARY = re.compile(r"^([A-Z][A-Z-]{1,9}(?:\(s\))?)[ \t]+([A-Z][^\n]{5,90})$", re.M)
 _SMALL = {"of", "for", "and", "on", "the", "in", "to", "de", "des", "du"}
@@ -61,17 +63,23 @@ def _vote(votes: dict[str, Counter[str]], acronym: str, phrase: str) -> None:
     while words and words[0].lower() in _SMALL:
         words.pop(0)
     capitals = [w for w in words if w and w.lower() not in _SMALL]
-    # An acronym that ends in a word ("UN-Habitat") spells only the start of its long form with
-    # its capitals: "United Nations Human Settlements Programme".
-    named = re.search(r"[A-Z][a-z]{3,}$", acronym) is not None
-    letters = re.sub(r"[^A-Z]", "", acronym) if named else acronym.replace("-", "").upper()
+    letters = acronym.replace("-", "").upper()
+    if re.fullmatch(r"[A-Z]{2,}-?[A-Z][a-z]{3,}", acronym):
+        # An acronym that ends in a word ("UN-Habitat") spells the start of its long form with its
+        # capitals: the last words whose initials begin so ("United Nations Human Settlements
+        # Programme"); not a name in brackets ("Ministry of Foreign Affairs (Mexico)").
+        letters = re.sub(r"[^A-Z]", "", acronym)
+        for i in reversed(range(len(words))):
+            tail = [w for w in words[i:] if w and w.lower() not in _SMALL]
+            if words[i].lower() not in _SMALL and "".join(w[0].upper() for w in tail).startswith(letters):
+                votes.setdefault(acronym, Counter())[" ".join(words[i:])] += 1
+                return
     # Keep the last words whose initials spell the acronym (the phrase may start too early).
     for i in range(len(words)):
         if words[i].lower() in _SMALL:
             continue
         tail = [w for w in words[i:] if w and w.lower() not in _SMALL]
-        initials = "".join(w[0].upper() for w in tail)
-        if initials == letters or named and initials.startswith(letters) or (
+        if "".join(w[0].upper() for w in tail) == letters or (
             len(tail) >= 2 and "".join(w[0] for w in tail).upper() == letters[: len(tail)]
             and len(tail) == len(letters)
         ):

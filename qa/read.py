@@ -171,9 +171,9 @@ class ExtractiveReader:
         # with the speaker before any verb (qa.sources), fourteen gold sets' mean precision 0.7959
         # -> 0.7984 (dev a080 0 -> 0.5, new-12 w036 refused), no answer right or wrong changed.
         sources = {_source(ix, ix.passage_sentences[hit.position].start) for hit in hits}
-        sides = named_sources(retrieval.query, sources, retriever.document_terms, ix.acronyms) \
-            if question.kind == "compare" else []
-        named = set() if len(sides) >= 2 else \
+        compares = question.kind == "compare" \
+            and len(named_sources(retrieval.query, sources, retriever.document_terms, ix.acronyms)) >= 2
+        named = set() if compares else \
             source_named(retrieval.query, sources, retriever.document_terms, ix.acronyms, retriever.authors)
         scored = _score(question, retrieval.query, retrieval.vector, hits, retriever,
                         definition(forms) if forms else None, named)
@@ -187,7 +187,8 @@ class ExtractiveReader:
         # a question that names its source is answered from it
         scored = [x for x in scored if _source(ix, x[1]) in named] or scored
         best_score = scored[0][0]
-        chosen = _select(question, scored, ix, sides, retriever.common_words)
+        chosen = _select(question, scored, ix, _sides(retrieval.query, scored, retriever) if compares else [],
+                         retriever.common_words)
         asks_value = question.expects not in (NONE, NAME)  # a name is given once, not beside every key word
         missing = list(dict.fromkeys(missing + _missing_terms(retrieval.query, chosen, hits, retriever, asks_value)))
         if _a_term(question.subject) and not _mentioned(forms, hits[:KEY_PASSAGES]):
@@ -463,6 +464,13 @@ def _same_line(ix, a: int, b: int) -> bool:
     """True when sentence ``b`` goes on the line of sentence ``a`` (an item's second sentence)."""
     first, second = ix.sentences[a], ix.sentences[b]
     return "\n" not in ix.documents[first.doc].text[first.end:second.start]
+
+
+def _sides(query: str, scored: list[tuple[float, int, int]], retriever: Retriever) -> list[set]:
+    """The sources (document, chapter) of each source a comparison names, among those of the
+    candidate sentences (see :func:`qa.sources.named_sources`)."""
+    ix = retriever.index
+    return named_sources(query, {_source(ix, s) for _, s, _ in scored}, retriever.document_terms, ix.acronyms)
 
 
 def _words(ix, sentences: list[int]) -> int:

@@ -478,7 +478,8 @@ def test_a_comparison_of_named_sources_quotes_each():
     assert _select(question, [(2.0, 0, 0), (1.5, 1, 0), (1.0, 2, 1)], ix, sides) == [0, 2]  # not a far worse one
     # each side is quoted on in its passage, within its share of the words
     ix.sentences[1].passage = 0
-    assert _select(question, scored, ix, []) == [0, 1]  # ...and the one after it, as for an explanation
+    # ...and the one after it, as for an explanation, however low it scores
+    assert _select(question, [(2.0, 0, 0), (1.0, 1, 0), (0.9, 2, 1)], ix, []) == [0, 1]
     assert _select(question, [(2.0, 0, 0), (1.5, 1, 0), (1.0, 2, 1)], ix, sides) == [0, 1, 2]
     ix.sentences[0].text += " It has" + " many more" * 20  # 55 words: more than its share, 50
     assert _select(question, [(2.0, 0, 0), (1.5, 1, 0), (1.0, 2, 1)], ix, sides) == [0, 2]

@@ -39,12 +39,18 @@ def test_acronyms_from_the_documents_expand_queries():
     assert contract("the food and agriculture organization's view", acronyms) == "FAO"
 
 
-def test_an_acronym_that_ends_in_a_word_spells_the_start_of_its_name_within_its_line():
-    texts = ["Annex: UN Women, United Nations Human Settlements Programme (UN-Habitat), UNICEF.",
-             "United Nations Human Settlements Programme\n\nThe UN Human Settlements Programme (UN-Habitat) works."]
-    acronyms = find_acronyms(texts)
-    assert acronyms["UN-Habitat"] == "United Nations Human Settlements Programme"  # (not the heading above too)
-    assert contract("What does the United Nations Human Settlements Programme say?", acronyms) == "UN-Habitat"
+def test_an_acronym_that_ends_in_a_word_spells_the_start_of_its_name():
+    def long_form(text: str) -> str | None:
+        return find_acronyms([text]).get("UN-Habitat")
+
+    name = "United Nations Human Settlements Programme"
+    assert long_form(f"Annex: UN Women, {name} (UN-Habitat), UNICEF.") == name
+    assert long_form(f"At United Nations Headquarters, {name} (UN-Habitat) spoke.") == name  # (the last words)
+    assert long_form("the United Nations Human\nSettlements Programme (UN-Habitat)") == name  # (a wrapped line)
+    assert long_form(f"{name}\n\nThe UN Human Settlements Programme (UN-Habitat) works.") == \
+        "UN Human Settlements Programme"  # (not the heading above)
+    assert find_acronyms(["the Ministry of Foreign Affairs (Mexico) said"]) == {}  # (a name, no acronym)
+    assert contract(f"What does the {name} say?", {"UN-Habitat": name}) == "UN-Habitat"
 
 
 def test_british_and_american_spellings_share_stems():
