@@ -270,9 +270,12 @@ def _score(question: Question, query: str, vector, hits, retriever: Retriever,
 def _forms(subject: str, acronyms: dict[str, str]) -> list[str]:
     """The ways a subject is written: as asked, in the singular ("RCPs": "RCP"), by its long form
     ("GFMD": "Global Forum on Migration and Development"), by its acronym, or without what
-    qualifies it ("the bottom-up approach to migration": "bottom-up approach")."""
+    qualifies it ("the bottom-up approach to migration": "bottom-up approach"), unless a name does:
+    "the capital of France" is no capital, "the population of Germany" no population."""
     single = subject.removesuffix("s")
-    head = _QUALIFIED.split(subject, maxsplit=1)[0]
+    head, *qualifier = _QUALIFIED.split(subject, maxsplit=1)
+    if re.search(r"\b[A-Z]", "".join(qualifier)):
+        head = ""
     return [form for form in dict.fromkeys((subject, single, acronyms.get(single), acronyms.get(subject),
                                             *contract(subject, acronyms).split(), head)) if form]
 

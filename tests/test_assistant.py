@@ -179,6 +179,8 @@ def test_a_subject_to_define_must_be_in_the_top_passages_its_words_close_togethe
     assert read._forms("RCPs", {"RCP": "Regional Consultative Process"}) == \
         ["RCPs", "RCP", "Regional Consultative Process"]
     assert read._forms("bottom-up approach to migration", {}) == ["bottom-up approach to migration", "bottom-up approach"]
+    # qualified by a name, the head alone is not the subject: "the capital of France" is no capital
+    assert read._forms("capital of France", {}) == ["capital of France"]
     assert read._mentioned(["3D jobs"], hits)
     assert read._mentioned(["chain migration"], [SimpleNamespace(text="a chain of remittance agents and migration")])
     assert read._mentioned(["it"], [])  # no content words: nothing to look for
@@ -302,6 +304,8 @@ def test_real_corpus_answers_and_abstains(bundled_settings):
     assert assistant.ask("What is the GFMD?").citations[0].quote.startswith("The GFMD is the largest forum")
     chain = assistant.ask("What is chain migration?")  # "chain" and "migration", never together
     assert chain.abstained and "chain migration" in chain.reason
+    france = assistant.ask("What is the capital of France?")  # "human capital" elsewhere, France in passing
+    assert france.abstained and "capital of France" in france.reason
 
 
 def test_key_words_are_the_names_a_passage_must_hold():
