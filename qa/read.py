@@ -165,7 +165,8 @@ class ExtractiveReader:
         if not hits:
             return Reading((), "", 0.0, True, "Nothing in the documents matches this question.")
         focus = {t for t in content_terms(question.focus) if retriever.idf.share(t) < RARE_SHARE}
-        forms = _forms(question.subject, ix.acronyms) if question.subject else []
+        by_name = _qualified_by_name(question.subject, retriever.common_words)
+        forms = _forms(question.subject, ix.acronyms, by_name) if question.subject else []
         # A comparison quotes each source it names; one that names a single source ("How does IOM
         # distinguish smuggling from trafficking?") is answered from it, like any other question:
         # with the speaker before any verb (qa.sources), fourteen gold sets' mean precision 0.7959
@@ -191,7 +192,11 @@ class ExtractiveReader:
                          retriever.common_words)
         asks_value = question.expects not in (NONE, NAME)  # a name is given once, not beside every key word
         missing = list(dict.fromkeys(missing + _missing_terms(retrieval.query, chosen, hits, retriever, asks_value)))
-        if _a_term(question.subject) and not _mentioned(forms, hits[:KEY_PASSAGES]):
+        # (a subject qualified by a name is looked for in a sentence, the words of its head and its
+        # name anywhere there: "The work of UNESCO on migration … is rooted in its mandate")
+        said = [ix.sentences[s].text for hit in hits[:KEY_PASSAGES] for s in ix.passage_sentences[hit.position]] \
+            if by_name else [hit.text for hit in hits[:KEY_PASSAGES]]
+        if _a_term(question.subject) and not _mentioned(forms, said, near=not by_name):
             missing.append(question.subject)  # "What is chain migration?" of documents that never say it
         calibration = _calibration(retriever)
         confidence = 1 / (1 + math.exp(-calibration.scale * (best_score - calibration.mid)))
@@ -267,17 +272,29 @@ def _score(question: Question, query: str, vector, hits, retriever: Retriever,
     return scored
 
 
-def _forms(subject: str, acronyms: dict[str, str]) -> list[str]:
+def _forms(subject: str, acronyms: dict[str, str], by_name: bool = False) -> list[str]:
     """The ways a subject is written: as asked, in the singular ("RCPs": "RCP"), by its long form
     ("GFMD": "Global Forum on Migration and Development"), by its acronym, or without what
-    qualifies it ("the bottom-up approach to migration": "bottom-up approach"), unless a name does:
-    "the capital of France" is no capital, "the population of Germany" no population."""
+    qualifies it ("the bottom-up approach to migration": "bottom-up approach"). Qualified
+    ``by_name`` ("the capital of France", "the mandate of UNESCO"), it keeps its qualifier, a
+    body named in full then written by its acronym in place ("the capital of the EU"): the head
+    alone ("capital") is not the subject."""
     single = subject.removesuffix("s")
-    head, *qualifier = _QUALIFIED.split(subject, maxsplit=1)
-    if re.search(r"\b[A-Z]", "".join(qualifier)):
-        head = ""
-    return [form for form in dict.fromkeys((subject, single, acronyms.get(single), acronyms.get(subject),
-                                            *contract(subject, acronyms).split(), head)) if form]
+    acronymed = contract(subject, acronyms).split()
+    if by_name:
+        spelled = (re.compile(r"\s+".join(map(re.escape, acronyms[acr].split())), re.I) for acr in acronymed)
+        forms = (subject, single, *(name.sub(acr, subject) for acr, name in zip(acronymed, spelled)))
+    else:
+        head = _QUALIFIED.split(subject, maxsplit=1)[0]
+        forms = (subject, single, acronyms.get(single), acronyms.get(subject), *acronymed, head)
+    return [form for form in dict.fromkeys(forms) if form]
+
+
+def _qualified_by_name(subject: str, common: frozenset[str]) -> bool:
+    """True when what qualifies a subject holds a name: a word the corpus never writes in lower
+    case, however the question writes it ("the capital of france", "the role of the EU")."""
+    qualifier = _QUALIFIED.split(subject, maxsplit=1)[1:]
+    return any(w.lower() not in common for w in re.findall(r"[^\W\d_]{2,}", "".join(qualifier)))
 
 
 def _a_term(subject: str) -> bool:
@@ -286,17 +303,19 @@ def _a_term(subject: str) -> bool:
     return bool(subject) and (not subject.islower() or len(content_terms(subject)) <= 3)
 
 
-def _mentioned(forms: list[str], hits) -> bool:
-    """True when a hit has every word of one of the forms close together ("3D jobs" in "dirty,
+def _mentioned(forms: list[str], texts: list[str], near: bool = True) -> bool:
+    """True when a text has every word of one of the forms close together ("3D jobs" in "dirty,
     dangerous and demeaning (3D) jobs"; "Migrant Workers Convention" in "the Convention on the
-    Protection of the Rights of All Migrant Workers"): within SUBJECT_SLACK more content words."""
+    Protection of the Rights of All Migrant Workers"): within SUBJECT_SLACK more content words;
+    not ``near``, anywhere in it ("The work of UNESCO on migration … is rooted in its mandate")."""
     needs = [need for need in (set(content_terms(form)) for form in forms) if need]
     if not needs:
         return True
-    for hit in hits:
-        words = content_terms(hit.text)
-        if any(w in need and need <= set(words[i:i + len(need) + SUBJECT_SLACK])
-               for need in needs for i, w in enumerate(words)):
+    for text in texts:
+        words = content_terms(text)
+        if any(need <= set(words) if not near else
+               any(w in need and need <= set(words[i:i + len(need) + SUBJECT_SLACK]) for i, w in enumerate(words))
+               for need in needs):
             return True
     return False
 
