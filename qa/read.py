@@ -192,12 +192,13 @@ class ExtractiveReader:
                          retriever.common_words)
         asks_value = question.expects not in (NONE, NAME)  # a name is given once, not beside every key word
         missing = list(dict.fromkeys(missing + _missing_terms(retrieval.query, chosen, hits, retriever, asks_value)))
-        # (a subject qualified by a name is looked for in a sentence, the words of its head and its
-        # name anywhere there: "The work of UNESCO on migration … is rooted in its mandate")
-        said = [ix.sentences[s].text for hit in hits[:KEY_PASSAGES] for s in ix.passage_sentences[hit.position]] \
-            if by_name else [hit.text for hit in hits[:KEY_PASSAGES]]
-        if _a_term(question.subject) and not _mentioned(forms, said, near=not by_name):
-            missing.append(question.subject)  # "What is chain migration?" of documents that never say it
+        if _a_term(question.subject):  # "What is chain migration?" of documents that never say it
+            # (a subject qualified by a name is looked for in a sentence, the words of its head and
+            # its name anywhere there: "The work of UNESCO on migration … is rooted in its mandate")
+            said = [ix.sentences[s].text for hit in hits[:KEY_PASSAGES] for s in ix.passage_sentences[hit.position]] \
+                if by_name else [hit.text for hit in hits[:KEY_PASSAGES]]
+            if not _mentioned(forms, said, near=not by_name):
+                missing.append(question.subject)
         calibration = _calibration(retriever)
         confidence = 1 / (1 + math.exp(-calibration.scale * (best_score - calibration.mid)))
         texts = [ix.sentences[s].text for s in chosen]
@@ -313,11 +314,14 @@ def _mentioned(forms: list[str], texts: list[str], near: bool = True) -> bool:
         return True
     for text in texts:
         words = content_terms(text)
-        if any(need <= set(words) if not near else
-               any(w in need and need <= set(words[i:i + len(need) + SUBJECT_SLACK]) for i, w in enumerate(words))
-               for need in needs):
+        if any(_close(need, words) if near else need <= set(words) for need in needs):
             return True
     return False
+
+
+def _close(need: set[str], words: list[str]) -> bool:
+    """True when the words hold all of ``need`` within SUBJECT_SLACK more words of its first."""
+    return any(w in need and need <= set(words[i:i + len(need) + SUBJECT_SLACK]) for i, w in enumerate(words))
 
 
 def _typed(question: Question, text: str, common: frozenset[str]) -> float:
