@@ -13,6 +13,8 @@ _INLINE = re.compile(rf"((?:[A-Z][\w'’-]*(?:{_SPACE}|,)+(?:(?:of|for|and|on|th
                      r"\(([A-Z][A-Za-z-]{1,9})\)")
 # A glossary line: "IFAD International Fund for Agricultural Development".
 _GLOSSARY = re.compile(r"^([A-Z][A-Z-]{1,9}(?:\(s\))?)[ \t]+([A-Z][^\n]{5,90})$", re.M)
+# A line that may open with an acronym and its long form: "NMHSs National…", "TAB/MRTD ICAO…", "AfDB African…".
+_ACRONYM_LINE = re.compile(r"([A-Z][A-Za-z/&.-]*[A-Z])(?:s|\(s\))?[ \t]+([A-Z].{3,})")
 _SMALL = {"of", "for", "and", "on", "the", "in", "to", "de", "des", "du"}
 
 
@@ -58,7 +60,37 @@ def _loose(text: str) -> str:
     return " " + " ".join(re.findall(r"[a-z0-9]+", text.lower())) + " "
 
 
+def opens_with_acronym(line: str) -> bool:
+    """True for a line that opens with an acronym and a capitalised word ("SOLAS International…")."""
+    return bool(_ACRONYM_LINE.fullmatch(line.strip()))
+
+
+def glossary_line(line: str) -> bool:
+    """True for a line that may be one of a list of acronyms: an acronym, then words that spell it
+    ("WB World Bank", "ASEAN Association of Southeast Asian Nations"); not "UN Women", "WHO key
+    findings…" or "IOM Strategy"."""
+    m = _ACRONYM_LINE.fullmatch(line.strip())
+    if not m:
+        return False
+    acronym, phrase = m.group(1), m.group(2)
+    if "\t" in phrase:
+        return False  # a table's row ("UN Body<tab>Addresses issues of")
+    # The initials of its first words, small ones too, hold the acronym's letters in order ("DFID
+    # UK Department for International Development"), or the words spell it as a long form does.
+    letters = re.sub(r"[^A-Z]", "", acronym)
+    words = re.findall(r"[^\W\d_][\w'’-]*", phrase)[:2 * len(letters) + 1]
+    initials = iter("".join(w[0] for w in words).upper())
+    return all(c in initials for c in letters) or _spelled(acronym, phrase) is not None
+
+
 def _vote(votes: dict[str, Counter[str]], acronym: str, phrase: str) -> None:
+    long = _spelled(acronym, phrase)
+    if long is not None:
+        votes.setdefault(acronym, Counter())[long] += 1
+
+
+def _spelled(acronym: str, phrase: str) -> str | None:
+    """The words of ``phrase`` that spell ``acronym`` (its long form), or None."""
     words = re.split(r"[\s,]+", phrase.strip(" ,"))
     while words and words[0].lower() in _SMALL:
         words.pop(0)
@@ -72,8 +104,7 @@ def _vote(votes: dict[str, Counter[str]], acronym: str, phrase: str) -> None:
         for i in reversed(range(len(words))):
             tail = [w for w in words[i:] if w and w.lower() not in _SMALL]
             if words[i].lower() not in _SMALL and "".join(w[0].upper() for w in tail).startswith(letters):
-                votes.setdefault(acronym, Counter())[" ".join(words[i:])] += 1
-                return
+                return " ".join(words[i:])
     # Keep the last words whose initials spell the acronym (the phrase may start too early).
     for i in range(len(words)):
         if words[i].lower() in _SMALL:
@@ -83,7 +114,7 @@ def _vote(votes: dict[str, Counter[str]], acronym: str, phrase: str) -> None:
             len(tail) >= 2 and "".join(w[0] for w in tail).upper() == letters[: len(tail)]
             and len(tail) == len(letters)
         ):
-            votes.setdefault(acronym, Counter())[" ".join(words[i:])] += 1
-            return
+            return " ".join(words[i:])
     if capitals and capitals[0][0].upper() == letters[0] and len(capitals) >= len(letters) - 1:
-        votes.setdefault(acronym, Counter())[" ".join(words)] += 1
+        return " ".join(words)
+    return None

@@ -47,7 +47,7 @@ try:
 except ImportError:  # Windows: builds are not locked against each other
     fcntl = None
 
-FORMAT_VERSION = 13
+FORMAT_VERSION = 14
 CURRENT = "CURRENT"
 LOCK = ".lock"
 MANIFEST = "manifest.json"

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from .acronyms import glossary_line, opens_with_acronym
+
 MAX_SENTENCE_CHARS = 600
 UNNUMBERED = 5  # the level of a heading without a number: below every numbered one
 TOC_LINE_CHARS = 300  # a longer line is text even with dot leaders in it (the corpus' longest TOC line: 166)
@@ -109,6 +111,9 @@ def segment(text: str) -> list[Paragraph]:
             levels[i] = 1  # a chapter title, repeated as the running header of its first page
         elif levels[i] == UNNUMBERED and levels[i + 1] == UNNUMBERED:
             levels[i] = None  # runs of short lines are lists or tables, not headings
+    for i, level in enumerate(levels):
+        if level == UNNUMBERED and _in_glossary(raws[i], "" if i == 0 else raws[i - 1], (raws[i + 1:] or [""])[0]):
+            levels[i] = None
     stack: list[Heading] = []
     seen: dict[str, Heading] = {}  # the last heading of each number ("2" -> "2. Measures...")
     counts: Counter[str] = Counter()
@@ -279,6 +284,16 @@ def _norm(title: str) -> str:
     return re.sub(r"^the\s+|\s*\([^)]*\)$", "", clean(title).lower())
 
 
+def _in_glossary(raw: str, prev: str, nxt: str) -> bool:
+    """True for a line of a list of acronyms that blank lines set apart ("WB World Bank") beside
+    another, or the end of a long form that wrapped onto a line of its own ("…Discrimination
+    against" / "Women") between two."""
+    before, after = prev.rsplit("\n", 1)[-1], nxt.split("\n", 1)[0]
+    if glossary_line(raw):
+        return opens_with_acronym(before) or opens_with_acronym(after)
+    return glossary_line(before) and glossary_line(after)
+
+
 def _toc_chapters(text: str) -> set[str]:
     """Chapter titles listed in a table of contents ("Chapter 12.<tab>UN Women<tab>185")."""
     return {_norm(m.group(1)) for m in _TOC_CHAPTER.finditer(text)}
@@ -327,11 +342,15 @@ def _continues(prev: str, raw: str) -> bool:
 
 
 def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Cut a paragraph before each list-item line; other line breaks are mid-sentence."""
+    """Cut a paragraph before each list-item line and each line of a list of acronyms ("ADF
+    African Development Forum" after "ACP Africa, Caribbean and Pacific"); other line breaks are
+    mid-sentence."""
     cuts = [start]
-    for m in re.finditer(r"\n", text[start:end]):
-        line_start = start + m.end()
-        if _BULLET.match(text[line_start:end][:12]):
+    lines = text[start:end].split("\n")
+    line_start = start
+    for before, line in zip(lines, lines[1:]):
+        line_start += len(before) + 1
+        if _BULLET.match(line[:12]) or (glossary_line(line) and opens_with_acronym(before)):
             cuts.append(line_start)
     cuts.append(end)
     items = []

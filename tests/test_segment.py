@@ -146,3 +146,18 @@ def test_labels_and_numbers_do_not_over_reach():
     # A running header followed by the page number still cuts the sentence.
     pages = "Page one tells how the number of\n\nMigration Report\n\n12\n\nmigrants grew.\n\n" * 5
     assert [p.section for p in segment(pages)] == [""] * 5
+
+
+def test_a_list_of_acronyms_is_one_section_one_line_a_sentence():
+    text = ("List of acronyms\n\nACP Africa, Caribbean and Pacific\nAfDB African Development Bank\n\n"
+            "ASEAN Association of Southeast Asian Nations\n\n"
+            "CEDAW Convention on the Elimination of All Forms of Discrimination against\n\nWomen\n\n"
+            "DFID UK Department for International Development\n\nWB World Bank\n\n"
+            "UN Body\tAddresses issues of\nUN Population Fund\tawareness\n\n"
+            "UN Women\n\nUN Women works for gender equality.\n")
+    paragraphs = segment(text)
+    assert [p.section for p in paragraphs] == ["List of acronyms"] * 7 + ["UN Women"]
+    sentences = [text[s.start:s.end] for p in paragraphs for s in p.sentences]
+    assert sentences[:3] == ["ACP Africa, Caribbean and Pacific", "AfDB African Development Bank",
+                             "ASEAN Association of Southeast Asian Nations"]
+    assert "UN Body\tAddresses issues of\nUN Population Fund\tawareness" in sentences  # a table's row goes on
