@@ -94,12 +94,13 @@ _NOTE_OPENS = re.compile(rf"\s*(?:{FOOTNOTE_MARK}|{_ADDRESS.pattern})")  # a blo
 # A footnote, or a line of one that a page break parted from its number, that only points to a
 # source: it opens like a reference ("¹¹ UNHCR, "The 10-Point
 # Plan in Action" (February 2011), available from www…", "⁴ See GCIM, *Migration in…* (Geneva,
-# 2005).", "² Visit www.unitar.org…") and ends with the source; not one that says something
+# 2005).", "² Visit www.unitar.org…", "UNICEF – Division of Policy and Practice, …") and ends with
+# the source; not one that says something
 # ("¹⁷ The Forum was chaired by Mexico (Puerto Vallarta, 2010).", "<http://…> the Centre for
 # Disease Control show that migrants…").
 _REFERENCE_OPENS = re.compile(
     rf"(?:{FOOTNOTE_MARK})?\s*(?:(?:and|or)\s+)?(?:See\b|Visit\b|To learn\b|For (?:more|further|a|an|the|details)\b|Available\b|Source\b|<"
-    r"|https?://|www\.|\*|[\"“]|(?:[A-Z][\w.&'’-]*\s?){1,6},|[^.]{0,60}\b(?:website|webpage|web page)\b"
+    r"|https?://|www\.|\*|[\"“]|[A-Z][\w.&'’-]*\s?(?:(?:[A-Z][\w.&'’-]*|of|and|for|the|on|[–—])\s?){0,7},|[^.]{0,60}\b(?:website|webpage|web page)\b"
     r"|[^.]{0,80}\b(?:is|are|may be|can be) (?:available|downloaded|found|accessible|accessed)\b)")
 _CITES = re.compile(r"available (?:from|at|on)|downloaded from|(?:www\.|https?://)\S*"
                     r"|\((?:[^()]*,\s*)?(?:\d{1,2}\s)?(?:[A-Z][a-z]+\s)?(?:19|20)\d\d\)")

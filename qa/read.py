@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .acronyms import contract
+from .acronyms import contract, glossary_line
 from .chunk import LIST_ITEM
 from .question import (COUNTRIES, COUNTRY, DATE, NAME, NONE, PERSON, URL, Question, definition, fits_kind, matches,
                        short_answer)
@@ -380,7 +380,7 @@ def _carry_on(ix, chosen: list[int], scored: list[tuple[float, int, int]], best:
     passage = ix.sentences[best].passage
     while _words(ix, chosen) < words:
         after = max(s for s in chosen if ix.sentences[s].passage == passage) + 1
-        if after >= len(ix.sentences) or ix.sentences[after].passage != passage \
+        if after >= len(ix.sentences) or ix.sentences[after].passage != passage or _new_entry(ix, after) \
                 or score.get(after) is None or score[after] < CONTEXT_SHARE * score[best]:
             return  # (a reference line has no score: it is never quoted)
         rest = [s for s in _whole(ix, after) if s not in chosen]
@@ -445,12 +445,18 @@ def _take(ix, chosen: list[int], s: int, follow: bool = False) -> None:
     _take_whole(ix, chosen, s)
     after = s + 1  # (after a cut sentence come the footnotes of its page)
     if s not in ix.continues and after < len(ix.sentences) and after not in chosen \
-            and ix.sentences[after].passage == ix.sentences[s].passage \
+            and ix.sentences[after].passage == ix.sentences[s].passage and not _new_entry(ix, after) \
             and (follow or _CARRIES_ON.match(ix.sentences[after].text) or len(ix.sentences[s].text.split()) < SHORT
                  or ix.sentences[after].text.rstrip().endswith(":")) \
             and _words(ix, chosen + [x for x in _whole(ix, after) if x not in chosen]) <= MAX_WORDS:
         _take_whole(ix, chosen, after)
     _take_items(ix, chosen, s)
+
+
+def _new_entry(ix, s: int) -> bool:
+    """True for a line of a list of acronyms ("GMG Global Migration Group"): a quote of the line
+    before it ends there."""
+    return glossary_line(ix.sentences[s].text)
 
 
 def _whole(ix, s: int) -> list[int]:
