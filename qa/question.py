@@ -122,6 +122,11 @@ _DEFINING = (r"\s*(?:\([^()]{1,100}\))?(?:,[^,.;]{1,80},)?\s(?:(?:is|are|was|wer
              r"(?:(?:also|now|essentially|primarily)\s)?(?:an?|the|one of)|refers? to|means|aims? to|seeks? to)\b"
              r"|[^.;]{0,40}\bdefined as\b")
 
+# What a body thinks ("What is UNICEF's position on…", "the view of the World Bank") asks what it
+# says, in any words; not a term ("the bottom-up approach").
+STANCE_WORD = r"(?:views?|positions?|stances?|opinions?|perspectives?|attitudes?|approach(?:es)?)\b"
+_STANCE = re.compile(rf"['’]s\s{STANCE_WORD}|^{STANCE_WORD}\sof\s", re.I)
+
 _FOLLOW_UP = re.compile(r"^(and|what about|how about|and what|what of|same for|also|then)\b|"
                         r"\b(it|they|them|this|that|these|those|its|their)\b", re.I)
 
@@ -192,10 +197,13 @@ def parse(text: str) -> Question:
 
 
 def _subject(text: str) -> str:
-    """What the question asks to have defined; none in "What is it?" or "What is the total for 2010?"."""
+    """What the question asks to have defined; none in "What is it?", "What is the total for
+    2010?" or "What is the World Bank's view on remittances?" (what a body thinks, not a term)."""
     define = next((m for m in (pattern.match(text.strip()) for pattern in _DEFINE) if m), None)
     subject = define.group("subject").strip("'’‘\"“”") if define else ""
-    return subject if content_terms(subject) and not re.search(r"\d", subject) else ""
+    if not content_terms(subject) or re.search(r"\d", subject) or _STANCE.search(subject):
+        return ""
+    return subject
 
 
 def definition(forms: list[str]) -> re.Pattern[str]:

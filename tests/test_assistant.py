@@ -158,6 +158,10 @@ def test_what_is_x_asks_for_a_sentence_that_defines_x():
     assert parse("What is the total amount of remittances in 2010?").subject == ""
     assert parse("What is the budget?").subject == ""  # asks for money
     assert parse("What is the link between migration and development in the view of the South Centre?").subject == ""
+    # what a body thinks is no term to define; "the bottom-up approach" is one
+    assert parse("What is the World Bank's view on remittances?").subject == ""
+    assert parse("What is the position of UNICEF on children left behind?").subject == ""
+    assert parse("What is the bottom-up approach?").subject == "bottom-up approach"
     gfmd = definition(["GFMD", "Global Forum on Migration and Development"])
     assert gfmd.search("The GFMD is the largest forum for governments outside the United Nations.")
     assert gfmd.search("The Global Forum on Migration and Development (GFMD), set up in 2007, is a State-led process.")
@@ -316,8 +320,13 @@ def test_real_corpus_answers_and_abstains(bundled_settings):
     for question in ("What is the capital of France?", "what is the capital of france?"):
         refused = assistant.ask(question)
         assert refused.abstained and "capital of" in refused.reason, question
-    for question in ("What is the mandate of UNESCO?", "What is the role of IOM?"):
+    for question in ("What is the mandate of UNESCO?", "What is the role of IOM?",
+                     "What is the World Bank's view on remittances?"):
         assert not assistant.ask(question).abstained, question
+    # a line of the list of acronyms is quoted alone, not run on into the next entries
+    expansion = assistant.ask("What does GFMD stand for?")
+    assert expansion.text == "GFMD Global Forum on Migration and Development [1]"
+    assert expansion.citations[0].section == "List of acronyms"
 
 
 def test_key_words_are_the_names_a_passage_must_hold():
