@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter
 
@@ -75,22 +76,19 @@ def glossary_line(line: str) -> bool:
     acronym, phrase = m.group(1), m.group(2)
     if "\t" in phrase:
         return False  # a table's row ("UN Body<tab>Addresses issues of")
-    # The initials of its first words, small ones too, hold the acronym's letters in order ("DFID
-    # UK Department for International Development"), or the words spell it as a long form does.
+    # The initials of its first words (small ones, and each part of a hyphenated one, too) hold
+    # the acronym's letters in order: "DFID UK Department for International Development", "NGO
+    # Non-governmental organization"; not "EU Enlargement and Migration". A long form that wraps
+    # onto the next line may lack the last, when the first word spells the first ("ICRMW
+    # International Convention on the Protection of the Rights of All Migrant").
     letters = re.sub(r"[^A-Z]", "", acronym)
-    words = re.findall(r"[^\W\d_][\w'’-]*", phrase)[:2 * len(letters) + 1]
-    initials = iter("".join(w[0] for w in words).upper())
-    return all(c in initials for c in letters) or _spelled(acronym, phrase) is not None
+    initials = "".join(w[0] for w in re.findall(r"[^\W\d_]+", phrase)[:2 * len(letters) + 1]).upper()
+    rest = iter(initials)
+    spelled = sum(1 for _ in itertools.takewhile(lambda c: c in rest, letters))
+    return spelled == len(letters) or spelled == len(letters) - 1 >= 3 and initials[:1] == letters[0]
 
 
 def _vote(votes: dict[str, Counter[str]], acronym: str, phrase: str) -> None:
-    long = _spelled(acronym, phrase)
-    if long is not None:
-        votes.setdefault(acronym, Counter())[long] += 1
-
-
-def _spelled(acronym: str, phrase: str) -> str | None:
-    """The words of ``phrase`` that spell ``acronym`` (its long form), or None."""
     words = re.split(r"[\s,]+", phrase.strip(" ,"))
     while words and words[0].lower() in _SMALL:
         words.pop(0)
@@ -104,7 +102,8 @@ def _spelled(acronym: str, phrase: str) -> str | None:
         for i in reversed(range(len(words))):
             tail = [w for w in words[i:] if w and w.lower() not in _SMALL]
             if words[i].lower() not in _SMALL and "".join(w[0].upper() for w in tail).startswith(letters):
-                return " ".join(words[i:])
+                votes.setdefault(acronym, Counter())[" ".join(words[i:])] += 1
+                return
     # Keep the last words whose initials spell the acronym (the phrase may start too early).
     for i in range(len(words)):
         if words[i].lower() in _SMALL:
@@ -114,7 +113,7 @@ def _spelled(acronym: str, phrase: str) -> str | None:
             len(tail) >= 2 and "".join(w[0] for w in tail).upper() == letters[: len(tail)]
             and len(tail) == len(letters)
         ):
-            return " ".join(words[i:])
+            votes.setdefault(acronym, Counter())[" ".join(words[i:])] += 1
+            return
     if capitals and capitals[0][0].upper() == letters[0] and len(capitals) >= len(letters) - 1:
-        return " ".join(words)
-    return None
+        votes.setdefault(acronym, Counter())[" ".join(words)] += 1

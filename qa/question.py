@@ -125,7 +125,8 @@ _DEFINING = (r"\s*(?:\([^()]{1,100}\))?(?:,[^,.;]{1,80},)?\s(?:(?:is|are|was|wer
 # What a body thinks ("What is UNICEF's position on…", "the view of the World Bank") asks what it
 # says, in any words; not a term ("the bottom-up approach").
 STANCE_WORD = r"(?:views?|positions?|stances?|opinions?|perspectives?|attitudes?|approach(?:es)?)\b"
-_STANCE = re.compile(rf"['’]s\s{STANCE_WORD}|^{STANCE_WORD}\sof\s", re.I)
+_STANCE = re.compile(rf"(?:['’]s|s['’])\s{STANCE_WORD}(?=\s+(?:on|of|to|towards|about|regarding)\b|\W*$)"
+                     rf"|^{STANCE_WORD}\sof\s", re.I)
 
 _FOLLOW_UP = re.compile(r"^(and|what about|how about|and what|what of|same for|also|then)\b|"
                         r"\b(it|they|them|this|that|these|those|its|their)\b", re.I)

@@ -112,7 +112,7 @@ def segment(text: str) -> list[Paragraph]:
         elif levels[i] == UNNUMBERED and levels[i + 1] == UNNUMBERED:
             levels[i] = None  # runs of short lines are lists or tables, not headings
     for i, level in enumerate(levels):
-        if level == UNNUMBERED and _in_glossary(raws[i], "" if i == 0 else raws[i - 1], (raws[i + 1:] or [""])[0]):
+        if level == UNNUMBERED and _in_glossary(raws[i], raws[i - 1] if i else "", raws[i + 1] if i + 1 < len(raws) else ""):
             levels[i] = None
     stack: list[Heading] = []
     seen: dict[str, Heading] = {}  # the last heading of each number ("2" -> "2. Measures...")
@@ -285,13 +285,14 @@ def _norm(title: str) -> str:
 
 
 def _in_glossary(raw: str, prev: str, nxt: str) -> bool:
-    """True for a line of a list of acronyms that blank lines set apart ("WB World Bank") beside
-    another, or the end of a long form that wrapped onto a line of its own ("…Discrimination
-    against" / "Women") between two."""
-    before, after = prev.rsplit("\n", 1)[-1], nxt.split("\n", 1)[0]
+    """True for a line of a list of acronyms that blank lines set apart ("WB World Bank"), or the
+    end of a long form that wrapped onto a line of its own ("…Discrimination against" / "Women"),
+    between lines that open with acronyms, one of its neighbours a list of acronyms."""
+    listed = any(glossary_line(line) for line in f"{prev}\n{nxt}".split("\n"))
+    between = opens_with_acronym(prev.rsplit("\n", 1)[-1]) and opens_with_acronym(nxt.split("\n", 1)[0])
     if glossary_line(raw):
-        return opens_with_acronym(before) or opens_with_acronym(after)
-    return glossary_line(before) and glossary_line(after)
+        return listed or between
+    return listed and between  # (a paragraph may open with an acronym: "EU Member States agreed…")
 
 
 def _toc_chapters(text: str) -> set[str]:
@@ -350,7 +351,7 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     line_start = start
     for before, line in zip(lines, lines[1:]):
         line_start += len(before) + 1
-        if _BULLET.match(line[:12]) or (glossary_line(line) and opens_with_acronym(before)):
+        if _BULLET.match(text[line_start:end][:12]) or (glossary_line(line) and opens_with_acronym(before)):
             cuts.append(line_start)
     cuts.append(end)
     items = []

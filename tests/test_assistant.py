@@ -161,7 +161,9 @@ def test_what_is_x_asks_for_a_sentence_that_defines_x():
     # what a body thinks is no term to define; "the bottom-up approach" is one
     assert parse("What is the World Bank's view on remittances?").subject == ""
     assert parse("What is the position of UNICEF on children left behind?").subject == ""
+    assert parse("What are Member States' positions on return?").subject == ""
     assert parse("What is the bottom-up approach?").subject == "bottom-up approach"
+    assert parse("What is the Women's Perspective programme?").subject == "Women's Perspective programme"
     gfmd = definition(["GFMD", "Global Forum on Migration and Development"])
     assert gfmd.search("The GFMD is the largest forum for governments outside the United Nations.")
     assert gfmd.search("The Global Forum on Migration and Development (GFMD), set up in 2007, is a State-led process.")

@@ -155,6 +155,9 @@ def test_footnotes_that_only_cite_a_source_are_references():
     quoted = [sentences[i].text for i in references(sentences, {"a.txt": FOOTNOTES})]
     assert any(t.startswith("See IOM's website") for t in quoted)
     assert not any(t.startswith("See MSC") for t in quoted)  # it goes on to say when they took effect
+    text = "In the Philippines, migrants send more money home (World Bank, 2011)."
+    _, sentences = chunk("b.txt", text, segment(text))
+    assert not references(sentences, {"b.txt": text})  # it says something, then cites
 
 
 LEAD_IN = """6. Recommendations

@@ -161,3 +161,6 @@ def test_a_list_of_acronyms_is_one_section_one_line_a_sentence():
     assert sentences[:3] == ["ACP Africa, Caribbean and Pacific", "AfDB African Development Bank",
                              "ASEAN Association of Southeast Asian Nations"]
     assert "UN Body\tAddresses issues of\nUN Population Fund\tawareness" in sentences  # a table's row goes on
+    # a heading that opens with an acronym, over a paragraph that does too, is still a heading
+    text = "Intro text about the Union.\n\nEU Enlargement and Migration\n\nEU Member States agreed on new rules.\n"
+    assert [p.section for p in segment(text)] == ["", "EU Enlargement and Migration"]
