@@ -50,11 +50,13 @@ KIND_CUES = {
     "recommendation": re.compile(r"\b(?:should|must|recommend\w*|advocat\w*|calls? (?:on|for|upon)|called (?:on|for|upon)"
                                  r"|urge\w*|propos\w*|suggest\w*|needs? to|encourag\w*|at a minimum)\b", re.I),
     "list": re.compile(r":\s[^:.]*,\s[^,]*,\s|[,;]\s[^,;]*[,;]\s[^,;]*[,;]\s"),  # an enumeration
-    # "since" as a reason, not a time ("since the 2006 HLD", "since 2010")
+    # "since" as a reason, not a time ("since the 2006 HLD", "since 2010"); "means" as what follows
+    # or serves ("Its temporary character means that public opinion is less negative", "is seen
+    # as a means to meet… demands": fifteen gold sets, new-2 k009 right, no answer lost)
     "explain": re.compile(r"\b(?:because|due to|since(?!\s+(?:the|then|\d|its|their|early|late|January|February|"
                           r"March|April|May|June|July|August|September|October|November|December)\b)|as a result"
                           r"|therefore|thus|reasons?|leads? to|caus\w*|depends? (?:in part )?on|owing to|so that"
-                          r"|given that)\b", re.I),
+                          r"|given that|means)\b", re.I),
 }
 
 _WHICH = (r"\b(?:which|what)\s+(?:(?!(?:does|do|did|can|could|should|would|will|is|are|was|were|has|have|had)\b)"

@@ -574,6 +574,8 @@ def test_kind_cues_mark_recommendations_and_explanations():
     assert fits_kind("recommendation", "IOM advocates for States to offer residence permits.")
     assert not fits_kind("recommendation", "IOM provides shelters.")
     assert fits_kind("explain", "Few emigrate because migration requires money.")
+    assert fits_kind("explain", "Its temporary character means that public opinion is less negative.")
+    assert not fits_kind("explain", "Temporary labour migration has grown.")
     assert fits_kind("list", "IOM's work falls into six categories: movements, returns, health and counter-trafficking.")
     assert not fits_kind("list", "IOM works on migration and development.")
     assert fits_kind("factoid", "Anything at all.")
