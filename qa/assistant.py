@@ -20,6 +20,8 @@ from .types import Answer, Citation, DocumentMeta
 
 READERS = ("extractive", "hf-qa", "generative")
 _ABOUT = re.compile(r"^(?:and\s+)?(?:what|how) about\b", re.I)  # a follow-up that asks the same again
+# A year of the question and what dates it ("in 2007"): a follow-up's own year takes its place.
+_DATED = re.compile(r"\s*\b(?:(?:in|for|of|during|by)\s+)?(?:19|20)\d\d\b")
 
 
 class Assistant:
@@ -118,7 +120,10 @@ class Assistant:
         previous = [t.get("content", "") for t in history if isinstance(t, dict) and t.get("role") == "user"]
         if previous and is_follow_up(text):
             try:  # the earlier question passes the same checks as a new one
-                return f"{check_question(previous[-1], self.settings.max_question_chars)} {text}"
+                earlier = check_question(previous[-1], self.settings.max_question_chars)
+                if _DATED.search(text):  # "Who chaired the GMG in 2007?" "and in 2013?"
+                    earlier = _DATED.sub("", earlier)
+                return f"{earlier} {text}"
             except QuestionError:
                 return text
         return text

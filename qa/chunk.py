@@ -100,7 +100,9 @@ _NOTE_OPENS = re.compile(rf"\s*(?:{FOOTNOTE_MARK}|{_ADDRESS.pattern})")  # a blo
 # Disease Control show that migrants…").
 _REFERENCE_OPENS = re.compile(
     rf"(?:{FOOTNOTE_MARK})?\s*(?:(?:and|or)\s+)?(?:See\b|Visit\b|To learn\b|For (?:more|further|a|an|the|details)\b|Available\b|Source\b|<"
-    r"|https?://|www\.|\*|[\"“]|(?!(?:In|On|At|By|For)\s)[A-Z][\w.&'’-]*(?:\s(?:[A-Z][\w.&'’-]*|(?:of|and|for|the|on)\b|[–—])){0,7}\s?,|[^.]{0,60}\b(?:website|webpage|web page)\b"
+    r"|https?://|www\.|\*|[\"“]"
+    r"|(?!(?:In|On|At|By|For)\s)[A-Z][\w.&'’-]*(?:\s(?:[A-Z][\w.&'’-]*|(?:of|and|for|the|on)\b|[–—])){0,7}\s?,"
+    r"|[^.]{0,60}\b(?:website|webpage|web page)\b"
     r"|[^.]{0,80}\b(?:is|are|may be|can be) (?:available|downloaded|found|accessible|accessed)\b)")
 _CITES = re.compile(r"available (?:from|at|on)|downloaded from|(?:www\.|https?://)\S*"
                     r"|\((?:[^()]*,\s*)?(?:\d{1,2}\s)?(?:[A-Z][a-z]+\s)?(?:19|20)\d\d\)")

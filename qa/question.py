@@ -111,10 +111,13 @@ _TWO_PART = re.compile(r"\b[Aa]nd (?:when|how|who|what|where|which|since|why)\b|
 _ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
 
 # A question that asks what one thing is or means ("What is the GFMD?", "What are remittances?",
-# "What is meant by 'brain waste'?", "What does 'circularity' mean?"); its subject is six words at most.
+# "What is meant by 'brain waste'?", "What does 'circularity' mean?", "How does the South Centre
+# note define remittances?"); its subject is six words at most.
 _SUBJECT = r"[\"“‘']?(?P<subject>[\w’'-]+(?:\s[\w’'-]+){0,5}?)[\"”’']?"
 _DEFINE = (re.compile(rf"^(?:what (?:is|are|was|were)(?: meant by)?|define) (?:the |an? )?{_SUBJECT}\s*\??$", re.I),
-           re.compile(rf"^what does (?:the )?(?:term |word |phrase )?{_SUBJECT} mean\s*\??$", re.I))
+           re.compile(rf"^what does (?:the )?(?:term |word |phrase )?{_SUBJECT} mean\s*\??$", re.I),
+           re.compile(rf"^how (?:does|do|did) [^?]{{1,80}}? define (?:the )?(?:term |word |concept of )?{_SUBJECT}\s*\??$",
+                      re.I))
 # What follows a subject that a sentence defines: "is a / the / one of" (or "is also / now /
 # essentially / primarily a…"), "refers to", "means", "aims to", "seeks to" (not "was launched":
 # when, not what), after an acronym in brackets or a clause between commas ("The Global
@@ -185,7 +188,8 @@ def parse(text: str) -> Question:
     elif re.search(r"\b(recommend\w*|propos\w*|suggest\w*|should|call(?:ed)? (?:on|for)|want\w*|urge\w*)\b", q):
         kind = "recommendation"
     elif re.search(r"^(why|how does|how do|how can|how is|how are|what (?:does|is) .*mean)|\bwhy\b|\bexplain"
-                   r"|\b(?:what|which) (?:\w+ ){0,3}reasons?\b|\bfor what reason", q):
+                   r"|\b(?:what|which) (?:\w+ ){0,3}reasons?\b|\bfor what reason", q) \
+            and not re.search(r"^how (?:does|do|did)\b.*\bdefine\b", q):  # a definition, as "What is X?" asks
         kind = "explain"
     elif re.search(r"(?:^|[.?!] )(which|what) (?:\w+ ){0,3}(countries|agencies|actors|themes|areas|kinds|types|"
                    r"factors|organi[sz]ations|conventions|categories|measures)|\blist\b|stand for", q):

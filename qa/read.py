@@ -121,7 +121,7 @@ CALIBRATED_FOR = ("minilm-int8", "minilm")
 # A question about what came of something ("What did UNCTAD's 2014 meeting conclude?") that the
 # documents only know as a plan, in the best sentence or the one that carries it on ("In 2014
 # UNCTAD will hold an expert meeting...", "The draft standards will be presented for adoption
-# at..."); "when"
+# at...", "ILO is convening the… Meeting… from 4 to 8 November 2013"); "when"
 # questions, explanations and what someone thought ("Did IOM think the HLD could be a
 # turning point?") are answered by plans.
 _PAST = re.compile(r"\b(?:did|was|were)\b", re.I)
@@ -130,7 +130,8 @@ _OUTCOME = re.compile(r"\b(?:conclu\w*|find\w*|found|decid\w*|decision\w*|agree\
 _PLANNED = re.compile(r"\b(?:will (?:hold|organi[sz]e|convene|launch|host|take place|be held|be launched|publish"
                       r"|conduct|undertake|start|begin|be (?:presented|submitted|adopted|tabled))"
                       r"|(?<!\ba )(?<!\bthe )(?<!\bits )(?<!\btheir )plans?,?(?: in \d{4},)? to"
-                      r"|intends? to|(?:is|are) (?:planned|scheduled))\b", re.I)
+                      r"|intends? to|(?:is|are) (?:planned|scheduled|convening|organi[sz]ing|holding|hosting"
+                      r"|preparing))\b", re.I)
 _FUTURE = re.compile(r"\b(?:will|would|shall|plans?|planned|planning|intends?|intended|expected|upcoming|forthcoming"
                      r"|aims?|going to|next|future)\b", re.I)
 # Values a question may ask for and still be answered without: "who" by a body, "which
@@ -179,12 +180,14 @@ class ExtractiveReader:
         scored = _score(question, retrieval.query, retrieval.vector, hits, retriever,
                         definition(forms) if forms else None, named)
         missing = []
-        if focus:  # a follow-up is answered from passages about its own subject, or not at all
-            on_focus = [x for x in scored if focus & set(content_terms(ix.sentences[x[1]].text))] \
-                or [x for x in scored if focus & retriever.passage_terms[ix.sentences[x[1]].passage]]
+        if focus:  # a follow-up is answered from passages about its own subject, all its rare words, or not at all
+            terms = [retriever.passage_terms[ix.sentences[x[1]].passage] for x in scored]
+            on_focus = [x for x in scored if focus <= set(content_terms(ix.sentences[x[1]].text))] \
+                or [x for x, held in zip(scored, terms) if focus <= held]
             scored = on_focus or scored
-            missing = [] if on_focus else [w for w in re.findall(r"[\w’'-]+", question.focus)
-                                           if focus & set(content_terms(w))]
+            words = [w for w in re.findall(r"[\w’'-]+", question.focus) if focus & set(content_terms(w))]
+            held = set().union(*terms)
+            missing = [] if on_focus else [w for w in words if not set(content_terms(w)) <= held] or words
         # a question that names its source is answered from it
         scored = [x for x in scored if _source(ix, x[1]) in named] or scored
         best_score = scored[0][0]

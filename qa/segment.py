@@ -112,7 +112,8 @@ def segment(text: str) -> list[Paragraph]:
         elif levels[i] == UNNUMBERED and levels[i + 1] == UNNUMBERED:
             levels[i] = None  # runs of short lines are lists or tables, not headings
     for i, level in enumerate(levels):
-        if level == UNNUMBERED and _in_glossary(raws[i], raws[i - 1] if i else "", raws[i + 1] if i + 1 < len(raws) else ""):
+        prev, nxt = raws[i - 1] if i else "", raws[i + 1] if i + 1 < len(raws) else ""
+        if level == UNNUMBERED and _in_glossary(raws[i], prev, nxt):
             levels[i] = None
     stack: list[Heading] = []
     seen: dict[str, Heading] = {}  # the last heading of each number ("2" -> "2. Measures...")

@@ -163,6 +163,8 @@ def test_what_is_x_asks_for_a_sentence_that_defines_x():
     assert parse("What is the position of UNICEF on children left behind?").subject == ""
     assert parse("What are Member States' positions on return?").subject == ""
     assert parse("What is the bottom-up approach?").subject == "bottom-up approach"
+    defined = parse("How does the South Centre note define remittances?")
+    assert defined.subject == "remittances" and defined.kind == "factoid"  # as "What are remittances?"
     assert parse("What is the Women's Perspective programme?").subject == "Women's Perspective programme"
     gfmd = definition(["GFMD", "Global Forum on Migration and Development"])
     assert gfmd.search("The GFMD is the largest forum for governments outside the United Nations.")
@@ -295,6 +297,13 @@ def test_follow_up_uses_the_previous_question(tiny_settings):
     assert any("twice a year" in c.quote for c in answer.citations)
 
 
+def test_a_follow_up_s_year_takes_the_place_of_the_earlier_one(tiny_settings):
+    assistant = Assistant(tiny_settings)
+    history = [{"role": "user", "content": "Who chaired the GMG in 2007?"}]
+    assert assistant._with_context("and in 2013?", history) == "Who chaired the GMG? and in 2013?"
+    assert assistant._with_context("and who led it?", history) == "Who chaired the GMG in 2007? and who led it?"
+
+
 def test_follow_up_is_answered_about_its_own_subject_or_not_at_all(tiny_settings):
     assistant = Assistant(tiny_settings)
     history = [{"role": "user", "content": "What do the documents say about sending money home?"}]
@@ -302,6 +311,10 @@ def test_follow_up_is_answered_about_its_own_subject_or_not_at_all(tiny_settings
     assert not rural.abstained and all("rural" in c.quote for c in rural.citations)
     martians = assistant.ask("and what about Martians?", history=history)
     assert martians.abstained and martians.reason.count("'Martians'") == 1
+    # every rare word of it, not one of them ("the South Centre" is no "centres")
+    aliens = assistant.ask("and what about rural aliens?", history=history)
+    assert aliens.abstained and "'aliens'" in aliens.reason and "'rural'" not in aliens.reason
+    assert not assistant.ask("and what about rural banks?", history=history).abstained
 
 
 @pytest.mark.model
@@ -604,6 +617,9 @@ def test_a_question_about_what_came_of_a_plan_is_not_answered_by_the_plan():
     assert _asks_outcome_of_a_plan(parse(asked), asked, draft)
     topic = "IMO's contribution covers the themes (which will be discussed at the HLD) of safety at sea."
     assert not _asks_outcome_of_a_plan(parse(asked), asked, topic)  # a topic to discuss is no plan
+    convening = "ILO is convening the Tripartite Technical Meeting on Labour Migration from 4 to 8 November 2013."
+    asked = "What did the ILO's Tripartite Technical Meeting conclude?"
+    assert _asks_outcome_of_a_plan(parse(asked), asked, convening)  # (the present for what is to come)
 
 
 def test_a_fact_takes_its_second_part_from_its_own_passage_only():
