@@ -121,11 +121,13 @@ _DEFINE = (re.compile(rf"^(?:what (?:is|are|was|were)(?: meant by)?|define) (?:t
 # What follows a subject that a sentence defines: "is a / the / one of" (or "is also / now /
 # essentially / primarily a…"), "refers to", "means", "aims to", "seeks to" (not "was launched":
 # when, not what), after an acronym in brackets or a clause between commas ("The Global
-# Migration Group (GMG) is an…", "IOM, set up in 1951, is the…"), or "defined as" within a few words;
-# not "where “brain drain” is especially dramatic".
+# Migration Group (GMG) is an…", "IOM, set up in 1951, is the…"), "defined as" within a few words,
+# or a description after a comma ("Not Just Numbers, an educational toolkit…"); not "where “brain
+# drain” is especially dramatic".
 _DEFINING = (r"\s*(?:\([^()]{1,100}\))?(?:,[^,.;]{1,80},)?\s(?:(?:is|are|was|were)\s"
              r"(?:(?:also|now|essentially|primarily)\s)?(?:an?|the|one of)|refers? to|means|aims? to|seeks? to)\b"
-             r"|[^.;]{0,40}\bdefined as\b")
+             r"|[^.;]{0,40}\bdefined as\b"
+             r"|\s*(?:\([^()]{1,100}\))?,\s(?:an?|the)\s(?!(?:same|other|following|former|latter)\b)")
 
 # What a body thinks ("What is UNICEF's position on…", "the view of the World Bank") asks what it
 # says, in any words; not a term ("the bottom-up approach").

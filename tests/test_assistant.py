@@ -171,6 +171,8 @@ def test_what_is_x_asks_for_a_sentence_that_defines_x():
     assert gfmd.search("The Global Forum on Migration and Development (GFMD), set up in 2007, is a State-led process.")
     assert not gfmd.search("The GFMD was launched in 2007.")  # when, not what
     assert not gfmd.search("(c) GFMD 2010 - Background paper")
+    assert definition(["Not Just Numbers"]).search("IOM produced Not Just Numbers, an educational toolkit.")
+    assert not gfmd.search("Unlike the GFMD, the other forums meet yearly.")  # (a comma, then another subject)
     drain = definition(["brain drain"])
     assert drain.search("The term “brain drain” refers to the loss of skilled personnel.")
     assert drain.search("Brain drain, broadly defined as the loss of skills, matters.")
