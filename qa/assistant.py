@@ -20,8 +20,9 @@ from .types import Answer, Citation, DocumentMeta
 
 READERS = ("extractive", "hf-qa", "generative")
 _ABOUT = re.compile(r"^(?:and\s+)?(?:what|how) about\b", re.I)  # a follow-up that asks the same again
-# A year of the question and what dates it ("in 2007"): a follow-up's own year takes its place.
-_DATED = re.compile(r"\s*\b(?:(?:in|for|of|during|by)\s+)?(?:19|20)\d\d\b")
+# A year the question asks about ("in 2007", not "the 2030 Agenda" or "resolution 2005/47"): a
+# follow-up's own takes its place.
+_DATED = re.compile(r"(?:^|\s+)(?:in|for|during|by)\s+(?:19|20)\d\d\b(?![/-]\d),?", re.I)
 
 
 class Assistant:
@@ -122,7 +123,7 @@ class Assistant:
             try:  # the earlier question passes the same checks as a new one
                 earlier = check_question(previous[-1], self.settings.max_question_chars)
                 if _DATED.search(text):  # "Who chaired the GMG in 2007?" "and in 2013?"
-                    earlier = _DATED.sub("", earlier)
+                    earlier = _DATED.sub("", earlier).strip()
                 return f"{earlier} {text}"
             except QuestionError:
                 return text

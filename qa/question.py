@@ -50,13 +50,13 @@ KIND_CUES = {
     "recommendation": re.compile(r"\b(?:should|must|recommend\w*|advocat\w*|calls? (?:on|for|upon)|called (?:on|for|upon)"
                                  r"|urge\w*|propos\w*|suggest\w*|needs? to|encourag\w*|at a minimum)\b", re.I),
     "list": re.compile(r":\s[^:.]*,\s[^,]*,\s|[,;]\s[^,;]*[,;]\s[^,;]*[,;]\s"),  # an enumeration
-    # "since" as a reason, not a time ("since the 2006 HLD", "since 2010"); "means" as what follows
-    # or serves ("Its temporary character means that public opinion is less negative", "is seen
-    # as a means to meet… demands": fifteen gold sets, new-2 k009 right, no answer lost)
+    # "since" as a reason, not a time ("since the 2006 HLD", "since 2010"); what follows or serves
+    # ("Its temporary character means that public opinion is less negative", "is seen as a means
+    # to meet… demands"; not "by means of": fifteen gold sets, new-2 k009 right, no answer lost)
     "explain": re.compile(r"\b(?:because|due to|since(?!\s+(?:the|then|\d|its|their|early|late|January|February|"
                           r"March|April|May|June|July|August|September|October|November|December)\b)|as a result"
                           r"|therefore|thus|reasons?|leads? to|caus\w*|depends? (?:in part )?on|owing to|so that"
-                          r"|given that|means)\b", re.I),
+                          r"|given that|means that|a means (?:to|of|for))\b", re.I),
 }
 
 _WHICH = (r"\b(?:which|what)\s+(?:(?!(?:does|do|did|can|could|should|would|will|is|are|was|were|has|have|had)\b)"
@@ -116,18 +116,18 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
 _SUBJECT = r"[\"“‘']?(?P<subject>[\w’'-]+(?:\s[\w’'-]+){0,5}?)[\"”’']?"
 _DEFINE = (re.compile(rf"^(?:what (?:is|are|was|were)(?: meant by)?|define) (?:the |an? )?{_SUBJECT}\s*\??$", re.I),
            re.compile(rf"^what does (?:the )?(?:term |word |phrase )?{_SUBJECT} mean\s*\??$", re.I),
-           re.compile(rf"^how (?:does|do|did) [^?]{{1,80}}? define (?:the )?(?:term |word |concept of )?{_SUBJECT}\s*\??$",
-                      re.I))
+           re.compile(rf"^how (?:does|do|did) [^?]{{1,80}}? define (?!(?:and|or)\b)"
+                      rf"(?:the )?(?:term |word |concept of )?{_SUBJECT}\s*\??$", re.I))
 # What follows a subject that a sentence defines: "is a / the / one of" (or "is also / now /
 # essentially / primarily a…"), "refers to", "means", "aims to", "seeks to" (not "was launched":
 # when, not what), after an acronym in brackets or a clause between commas ("The Global
 # Migration Group (GMG) is an…", "IOM, set up in 1951, is the…"), "defined as" within a few words,
-# or a description after a comma ("Not Just Numbers, an educational toolkit…"); not "where “brain
-# drain” is especially dramatic".
+# or a description after a comma ("Not Just Numbers, an educational toolkit…", not "IOM, the ILO
+# and UNHCR" or "…, a number of…"); not "where “brain drain” is especially dramatic".
 _DEFINING = (r"\s*(?:\([^()]{1,100}\))?(?:,[^,.;]{1,80},)?\s(?:(?:is|are|was|were)\s"
              r"(?:(?:also|now|essentially|primarily)\s)?(?:an?|the|one of)|refers? to|means|aims? to|seeks? to)\b"
              r"|[^.;]{0,40}\bdefined as\b"
-             r"|\s*(?:\([^()]{1,100}\))?,\s(?:an?|the)\s(?!(?:same|other|following|former|latter)\b)")
+             r"|\s*(?:\([^()]{1,100}\))?,\san?\s(?!(?:number|few|lot|range|series|variety|total|majority)\b)")
 
 # What a body thinks ("What is UNICEF's position on…", "the view of the World Bank") asks what it
 # says, in any words; not a term ("the bottom-up approach").
@@ -191,7 +191,7 @@ def parse(text: str) -> Question:
         kind = "recommendation"
     elif re.search(r"^(why|how does|how do|how can|how is|how are|what (?:does|is) .*mean)|\bwhy\b|\bexplain"
                    r"|\b(?:what|which) (?:\w+ ){0,3}reasons?\b|\bfor what reason", q) \
-            and not re.search(r"^how (?:does|do|did)\b.*\bdefine\b", q):  # a definition, as "What is X?" asks
+            and not (_DEFINE[2].match(q) and _subject(text)):  # a definition, as "What is X?" asks
         kind = "explain"
     elif re.search(r"(?:^|[.?!] )(which|what) (?:\w+ ){0,3}(countries|agencies|actors|themes|areas|kinds|types|"
                    r"factors|organi[sz]ations|conventions|categories|measures)|\blist\b|stand for", q):
@@ -210,7 +210,8 @@ def _subject(text: str) -> str:
     2010?" or "What is the World Bank's view on remittances?" (what a body thinks, not a term)."""
     define = next((m for m in (pattern.match(text.strip()) for pattern in _DEFINE) if m), None)
     subject = define.group("subject").strip("'’‘\"“”") if define else ""
-    if not content_terms(subject) or re.search(r"\d", subject) or _STANCE.search(subject):
+    if not content_terms(subject) or re.search(r"\d|\b(?:and|or) (?:what|how|why|when|who|where)\b", subject) \
+            or _STANCE.search(subject):
         return ""
     return subject
 

@@ -130,8 +130,9 @@ _OUTCOME = re.compile(r"\b(?:conclu\w*|find\w*|found|decid\w*|decision\w*|agree\
 _PLANNED = re.compile(r"\b(?:will (?:hold|organi[sz]e|convene|launch|host|take place|be held|be launched|publish"
                       r"|conduct|undertake|start|begin|be (?:presented|submitted|adopted|tabled))"
                       r"|(?<!\ba )(?<!\bthe )(?<!\bits )(?<!\btheir )plans?,?(?: in \d{4},)? to"
-                      r"|intends? to|(?:is|are) (?:planned|scheduled|convening|organi[sz]ing|holding|hosting"
-                      r"|preparing))\b", re.I)
+                      r"|intends? to|(?:is|are) (?:planned|scheduled)"
+                      r"|(?:is|are) (?:convening|organi[sz]ing|holding|hosting|preparing)\s(?:[\w-]+\s){0,5}?"
+                      r"(?:meeting|conference|forum|session|workshop|summit|seminar))\b", re.I)
 _FUTURE = re.compile(r"\b(?:will|would|shall|plans?|planned|planning|intends?|intended|expected|upcoming|forthcoming"
                      r"|aims?|going to|next|future)\b", re.I)
 # Values a question may ask for and still be answered without: "who" by a body, "which
@@ -180,14 +181,16 @@ class ExtractiveReader:
         scored = _score(question, retrieval.query, retrieval.vector, hits, retriever,
                         definition(forms) if forms else None, named)
         missing = []
-        if focus:  # a follow-up is answered from passages about its own subject, all its rare words, or not at all
+        if focus:  # a follow-up is answered from passages holding every rare word of it, or not at all
             terms = [retriever.passage_terms[ix.sentences[x[1]].passage] for x in scored]
             on_focus = [x for x in scored if focus <= set(content_terms(ix.sentences[x[1]].text))] \
                 or [x for x, held in zip(scored, terms) if focus <= held]
-            scored = on_focus or scored
-            words = [w for w in re.findall(r"[\w’'-]+", question.focus) if focus & set(content_terms(w))]
-            held = set().union(*terms)
-            missing = [] if on_focus else [w for w in words if not set(content_terms(w)) <= held] or words
+            if on_focus:
+                scored = on_focus
+            else:  # the words no passage holds, else all of them ("rural banks": never together)
+                words = [w for w in re.findall(r"[\w’'-]+", question.focus) if focus & set(content_terms(w))]
+                held = set().union(*terms)
+                missing = [w for w in words if not set(content_terms(w)) <= held] or [" ".join(words)]
         # a question that names its source is answered from it
         scored = [x for x in scored if _source(ix, x[1]) in named] or scored
         best_score = scored[0][0]

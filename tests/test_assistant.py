@@ -165,6 +165,8 @@ def test_what_is_x_asks_for_a_sentence_that_defines_x():
     assert parse("What is the bottom-up approach?").subject == "bottom-up approach"
     defined = parse("How does the South Centre note define remittances?")
     assert defined.subject == "remittances" and defined.kind == "factoid"  # as "What are remittances?"
+    assert parse("How does IOM define migration, and why?").kind == "explain"
+    assert parse("How does IOM define and measure integration?").subject == ""
     assert parse("What is the Women's Perspective programme?").subject == "Women's Perspective programme"
     gfmd = definition(["GFMD", "Global Forum on Migration and Development"])
     assert gfmd.search("The GFMD is the largest forum for governments outside the United Nations.")
@@ -172,7 +174,8 @@ def test_what_is_x_asks_for_a_sentence_that_defines_x():
     assert not gfmd.search("The GFMD was launched in 2007.")  # when, not what
     assert not gfmd.search("(c) GFMD 2010 - Background paper")
     assert definition(["Not Just Numbers"]).search("IOM produced Not Just Numbers, an educational toolkit.")
-    assert not gfmd.search("Unlike the GFMD, the other forums meet yearly.")  # (a comma, then another subject)
+    assert not definition(["IOM"]).search("IOM, the ILO and UNHCR work together.")  # (a list)
+    assert not gfmd.search("Beyond the GFMD, a number of proposals were made.")
     drain = definition(["brain drain"])
     assert drain.search("The term “brain drain” refers to the loss of skilled personnel.")
     assert drain.search("Brain drain, broadly defined as the loss of skills, matters.")
@@ -304,6 +307,10 @@ def test_a_follow_up_s_year_takes_the_place_of_the_earlier_one(tiny_settings):
     history = [{"role": "user", "content": "Who chaired the GMG in 2007?"}]
     assert assistant._with_context("and in 2013?", history) == "Who chaired the GMG? and in 2013?"
     assert assistant._with_context("and who led it?", history) == "Who chaired the GMG in 2007? and who led it?"
+    opening = [{"role": "user", "content": "In 2007, who chaired the GMG?"}]
+    assert assistant._with_context("and in 2013?", opening) == "who chaired the GMG? and in 2013?"
+    named = [{"role": "user", "content": "What does resolution 2005/47 say about the 2030 Agenda?"}]  # (no year asked)
+    assert assistant._with_context("and in 2013?", named) == f"{named[0]['content']} and in 2013?"
 
 
 def test_follow_up_is_answered_about_its_own_subject_or_not_at_all(tiny_settings):
@@ -317,6 +324,8 @@ def test_follow_up_is_answered_about_its_own_subject_or_not_at_all(tiny_settings
     aliens = assistant.ask("and what about rural aliens?", history=history)
     assert aliens.abstained and "'aliens'" in aliens.reason and "'rural'" not in aliens.reason
     assert not assistant.ask("and what about rural banks?", history=history).abstained
+    apart = assistant.ask("and what about rural executives?", history=history)  # each held, never together
+    assert apart.abstained and "'rural executives'" in apart.reason
 
 
 @pytest.mark.model
@@ -591,6 +600,7 @@ def test_kind_cues_mark_recommendations_and_explanations():
     assert fits_kind("explain", "Few emigrate because migration requires money.")
     assert fits_kind("explain", "Its temporary character means that public opinion is less negative.")
     assert not fits_kind("explain", "Temporary labour migration has grown.")
+    assert not fits_kind("explain", "Migrants send money by means of mobile phones.")
     assert fits_kind("list", "IOM's work falls into six categories: movements, returns, health and counter-trafficking.")
     assert not fits_kind("list", "IOM works on migration and development.")
     assert fits_kind("factoid", "Anything at all.")
@@ -622,6 +632,7 @@ def test_a_question_about_what_came_of_a_plan_is_not_answered_by_the_plan():
     convening = "ILO is convening the Tripartite Technical Meeting on Labour Migration from 4 to 8 November 2013."
     asked = "What did the ILO's Tripartite Technical Meeting conclude?"
     assert _asks_outcome_of_a_plan(parse(asked), asked, convening)  # (the present for what is to come)
+    assert not _asks_outcome_of_a_plan(parse(asked), asked, "Those countries are hosting large refugee populations.")
 
 
 def test_a_fact_takes_its_second_part_from_its_own_passage_only():
