@@ -89,9 +89,9 @@ def name_terms(query: str, named: set[Source] | frozenset[Source], acronyms: dic
 # A body named as the one who says, wants or does something: "according to the X", "What did X
 # propose…?", "How does X distinguish…?", "Does X support…?", "in X's view", "Describe X's
 # position on…"; not what X has, stands for or means, nor X's members ("How do IOM's members
-# vote?"). (Before any such verb,
-# not a list of verbs of saying: fourteen gold sets, mean precision 0.7959 -> 0.7977, new-12
-# w036 refused; 0.7984 with the comparisons that name one source, see qa.read.)
+# vote?"). (Before any such verb, not a list of verbs of saying: fourteen gold sets, mean
+# precision 0.7959 -> 0.7977, new-12 w036 refused; 0.7984 with the comparisons that name one
+# source, see qa.read.)
 _NAME = r"([A-Z][\w’'-]*(?:\s+(?:of\s+|for\s+|on\s+|and\s+)?[A-Z][\w’'-]*)*)"
 _SPEAKER = re.compile(rf"\b[Aa]ccording to (?:the )?{_NAME}"
                       rf"|\b(?i:did|does|do|has|have|would) (?:the )?{_NAME}(?<![’']s)(?<!s[’']) "
