@@ -119,13 +119,19 @@ _DEFINE = (re.compile(rf"^(?:what (?:is|are|was|were)(?: meant by)?|define) (?:t
            re.compile(rf"^how (?:does|do|did) [^?]{{1,80}}? define (?!(?:and|or)\b)"
                       rf"(?:the )?(?:term |word |concept of )?{_SUBJECT}\s*\??$", re.I))
 # What follows a subject that a sentence defines: "is a / the / one of" (or "is also / now /
-# essentially / primarily a…"), "refers to", "means", "aims to", "seeks to" (not "was launched":
-# when, not what), after an acronym in brackets or a clause between commas ("The Global
-# Migration Group (GMG) is an…", "IOM, set up in 1951, is the…"), "defined as" within a few words,
-# or a description after a comma ("Not Just Numbers, an educational toolkit…", not "IOM, the ILO
-# and UNHCR" or "…, a number of…"); not "where “brain drain” is especially dramatic".
+# essentially / primarily a…", "is considered / regarded as / known as a…"), "refers to", "means",
+# "aims to", "seeks to" (not "was launched": when, not what), "are" and a plural noun ("Social
+# remittances are ideas, behaviours…", "are transfers of…"; not "are numerous"), after an acronym
+# in brackets or a clause between commas ("The Global Migration Group (GMG) is an…", "IOM, set up
+# in 1951, is the…"), "defined as" within a few words, or a description after a comma ("Not Just
+# Numbers, an educational toolkit…", not "IOM, the ILO and UNHCR" or "…, a number of…"); not
+# "where “brain drain” is especially dramatic". Sixteen gold sets: new-13 x010 and y002 quote
+# their definitions ("The Colombo Process is considered a…"), no other answer changed.
 _DEFINING = (r"\s*(?:\([^()]{1,100}\))?(?:,[^,.;]{1,80},)?\s(?:(?:is|are|was|were)\s"
-             r"(?:(?:also|now|essentially|primarily)\s)?(?:an?|the|one of)|refers? to|means|aims? to|seeks? to)\b"
+             r"(?:(?:also|now|essentially|primarily|often|generally|widely|usually)\s)?"
+             r"(?:(?:considered|regarded as|seen as|known as|described as|understood as)\s)?(?:an?|the|one of)"
+             r"|refers? to|means|aims? to|seeks? to)\b"
+             r"|\s(?:are|were)\s[a-z]{3,}s(?<!ous)(?<!ss)(?:,|\s(?:of|that|which|who|from|by|in)\b)"
              r"|[^.;]{0,40}\bdefined as\b"
              r"|\s*(?:\([^()]{1,100}\))?,\san?\s(?!(?:number|few|lot|range|series|variety|total|majority)\b)")
 

@@ -181,6 +181,11 @@ def test_what_is_x_asks_for_a_sentence_that_defines_x():
     assert drain.search("Brain drain, broadly defined as the loss of skills, matters.")
     assert not drain.search("This matters where “brain drain” is especially dramatic.")
     assert not definition(["art"]).search("Articles defined as goods")  # a whole word
+    assert definition(["Colombo Process"]).search("The Colombo Process is considered a Regional Consultative Process.")
+    social = definition(["social remittances"])
+    assert social.search("(Social remittances are ideas, behaviours and identities that flow home.)")
+    assert social.search("Social remittances are transfers of norms.")
+    assert not social.search("Social remittances are numerous, and social remittances are growing.")
 
 
 def test_a_subject_to_define_must_be_in_the_top_passages_its_words_close_together():
