@@ -47,7 +47,7 @@ try:
 except ImportError:  # Windows: builds are not locked against each other
     fcntl = None
 
-FORMAT_VERSION = 14
+FORMAT_VERSION = 15
 CURRENT = "CURRENT"
 LOCK = ".lock"
 MANIFEST = "manifest.json"

@@ -45,16 +45,23 @@ def _american(word: str) -> str:
     return word
 
 
+# An acronym's plural is the acronym ("GDPs", "NGOs", "RCPs"): the stemmer keeps an "s" after
+# a run of consonants or after a vowel, so "gdps" and "gdp" would be two terms.
+PLURAL_CAPITALS = re.compile(r"\b([A-Z]{2,})s\b")
+
+
 def stem_words(words: list[str]) -> list[str]:
     """English stems, British and American spellings alike."""
     return _stemmer().stemWords([_american(w) for w in words])
 
 
 def tokenize(texts: list[str]):
-    """bm25s tokens (ids plus vocabulary) of texts: lower-cased, English stop words out, stemmed."""
+    """bm25s tokens (ids plus vocabulary) of texts: lower-cased, English stop words out, stemmed,
+    an acronym's plural read as the acronym."""
     import bm25s
 
-    return bm25s.tokenize(texts, stopwords="en", stemmer=stem_words, show_progress=False)
+    singular = [PLURAL_CAPITALS.sub(r"\1", text) for text in texts]
+    return bm25s.tokenize(singular, stopwords="en", stemmer=stem_words, show_progress=False)
 
 
 class Lexical:

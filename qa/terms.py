@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .lexical import stem_words
+from .lexical import PLURAL_CAPITALS, stem_words
 
 STOP = frozenset("""a about above after again against all also am an and any are as at be because been
 before being below between both but by can could did do does doing down during each few for from
@@ -43,7 +43,7 @@ def content_terms(text: str) -> list[str]:
 
 def _content_words(text: str) -> list[str]:
     """The words :func:`content_terms` stems, as written (lower-cased)."""
-    text = _CAPITALS.sub(_acronym, text)
+    text = _CAPITALS.sub(_acronym, PLURAL_CAPITALS.sub(r"\1", text))
     text = _URL.sub(" ", text.lower()).replace("%", " percent ")  # web addresses are not content
     words = [w.replace(",", "") for w in _WORD.findall(text)]
     return [w for w in words if w not in STOP and (len(w) > 1 or w.isdigit())]

@@ -212,3 +212,13 @@ def test_real_model_words_alike_count_towards_a_passage_coverage(bundled_setting
     coverage = retriever.coverage("cities")
     urban = [pos for pos, have in enumerate(retriever.passage_terms) if "urban" in have and "citi" not in have]
     assert urban and all(coverage.share(retriever.passage_terms[pos]) >= LIKENESS_FLOOR for pos in urban)
+
+
+def test_an_acronyms_plural_is_the_acronym():
+    from qa.lexical import tokenize
+    from qa.terms import content_terms
+
+    assert content_terms("per capita GDPs, NGOs and RCPs") == content_terms("per capita GDP, NGO and RCP")
+    assert content_terms("the WHOs") == content_terms("the WHO")
+    plural, single = tokenize(["GDPs of NGOs"]), tokenize(["GDP of NGO"])
+    assert sorted(plural.vocab) == sorted(single.vocab)
