@@ -121,16 +121,18 @@ CALIBRATED_FOR = ("minilm-int8", "minilm")
 # A question about what came of something ("What did UNCTAD's 2014 meeting conclude?") that the
 # documents only know as a plan, in the best sentence or the one that carries it on ("In 2014
 # UNCTAD will hold an expert meeting...", "The draft standards will be presented for adoption
-# at...", "ILO is convening the… Meeting… from 4 to 8 November 2013"); "when"
+# at...", "ILO is convening the… Meeting… from 4 to 8 November 2013", "The draft text of the MoU
+# is still being discussed" against "Which countries ended up signing the MoU?"); "when"
 # questions, explanations and what someone thought ("Did IOM think the HLD could be a
-# turning point?") are answered by plans.
-_PAST = re.compile(r"\b(?:did|was|were)\b", re.I)
+# turning point?", "How significant did IOM think…") are answered by plans.
+_PAST = re.compile(r"\b(?:did|was|were|ended up|eventually|finally|in the end)\b", re.I)
 _OUTCOME = re.compile(r"\b(?:conclu\w*|find\w*|found|decid\w*|decision\w*|agree\w*|result\w*|outcomes?|achiev\w*"
-                      r"|adopt\w*|set|show\w*|produc\w*|recommend\w*|priorit\w*)\b", re.I)
+                      r"|adopt\w*|set|show\w*|produc\w*|recommend\w*|priorit\w*|sign(?:ed|ing|atories)?|ratif\w*)\b", re.I)
 _PLANNED = re.compile(r"\b(?:will (?:hold|organi[sz]e|convene|launch|host|take place|be held|be launched|publish"
                       r"|conduct|undertake|start|begin|be (?:presented|submitted|adopted|tabled))"
                       r"|(?<!\ba )(?<!\bthe )(?<!\bits )(?<!\btheir )plans?,?(?: in \d{4},)? to"
                       r"|intends? to|(?:is|are) (?:planned|scheduled)"
+                      r"|(?:is|are) still (?:being )?(?:discussed|negotiated|considered|drafted|under (?:discussion|negotiation))"
                       r"|(?:is|are) (?:convening|organi[sz]ing|holding|hosting|preparing)\s(?:[\w-]+\s){0,5}?"
                       r"(?:meeting|conference|forum|session|workshop|summit|seminar))\b", re.I)
 _FUTURE = re.compile(r"\b(?:will|would|shall|plans?|planned|planning|intends?|intended|expected|upcoming|forthcoming"
@@ -543,9 +545,18 @@ def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever, va
     A year that dates a source the question names ("IOM's 2006 paper") is not checked."""
     ix = retriever.index
     quoted = {ix.sentences[s].passage for s in chosen}
-    near = set().union(*(retriever.passage_terms[p] for p in quoted))
     previous = {p - 1 for p in quoted if p > 0 and ix.passages[p - 1].section == ix.passages[p].section}
+    # a paragraph the chunker cut in two is read whole: its first half names what the second
+    # goes on about ("IOM has partnered with the World Bank…" / "…case studies on the following
+    # countries")
+    near = set().union(*(retriever.passage_terms[p] for p in quoted | {p for p in previous if _one_paragraph(ix, p)}))
     dated = near.union(*(retriever.passage_terms[p] for p in previous))
+    # a value asked "in 2006" must have the year written beside it, not only as its document's date
+    # ("IOM's budget in 2006" of IOM's 2006 paper, which gives 2005's); "by 2006" and "the 2006
+    # Dialogue" may be dated by the document
+    asked_in = set(re.findall(rf"\b(?:in|during)\s({YEAR.pattern})\b", query)) if value else set()
+    written = {year for p in quoted | previous for year in YEAR.findall(f"{ix.passages[p].section} {ix.passages[p].text}")
+               } if asked_in else set()
     have = near if value else near.union(*(retriever.passage_terms[h.position] for h in hits[:KEY_PASSAGES]))
     prefixes = {t[:5] for t in have}
     # A name the question spells out may be abbreviated in the passages ("High-level Dialogue", HLD).
@@ -556,12 +567,18 @@ def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever, va
     for word in key_words(query, ix.acronyms, lambda w: max(map(retriever.idf, content_terms(w)), default=0.0)):
         terms = content_terms(word)
         if YEAR.fullmatch(word):
-            if word not in dated and word not in source_years:
+            if word not in (written if word in asked_in else dated) and word not in source_years:
                 missing.append(word)
         elif terms and not any(t in have or t[:5] in prefixes or _misspelt(t, have) for t in terms) \
                 and not any(word.lower() in long.split() for long in abbreviated) and not _country_held(word, have):
             missing.append(word)
     return missing
+
+
+def _one_paragraph(ix, position: int) -> bool:
+    """True when the passage at ``position`` and the next one are halves of one paragraph."""
+    first, second = ix.passages[position], ix.passages[position + 1]
+    return first.doc == second.doc and "\n" not in ix.documents[first.doc].text[first.end:second.start]
 
 
 def _misspelt(term: str, have: set[str] | frozenset[str]) -> bool:

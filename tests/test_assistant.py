@@ -403,23 +403,52 @@ def test_a_name_misspelt_by_one_letter_or_a_swap_is_still_found():
     assert _missing_terms("How far does the Saxia network reach?", [0], hits, retriever) == ["Saxia"]
 
 
+def _fake_passages(texts, sections, between):
+    """A retriever over one document of ``texts`` as passages, ``between`` each two."""
+    from types import SimpleNamespace
+
+    from qa.terms import content_terms
+
+    starts = [sum(len(t) + len(between) for t in texts[:i]) for i in range(len(texts))]
+    passages = [SimpleNamespace(doc="d", start=b, end=b + len(t), section=section, text=t)
+                for t, b, section in zip(texts, starts, sections)]
+    index = SimpleNamespace(acronyms={}, sentences=[SimpleNamespace(passage=i) for i in range(len(texts))],
+                            passages=passages, documents={"d": SimpleNamespace(text=between.join(texts))})
+    return SimpleNamespace(index=index, passage_terms=[frozenset(content_terms(t)) for t in texts],
+                           idf=lambda term: 1.0)
+
+
+def test_a_value_asked_in_a_year_needs_the_year_written_not_only_its_documents_date():
+    from types import SimpleNamespace
+
+    from qa.read import _missing_terms
+
+    retriever = _fake_passages(["IOM's operational budget was USD 1.1 billion in 2005."], ["Budget"], " ")
+    retriever.passage_terms = [retriever.passage_terms[0] | {"2006"}]  # the paper's date
+    hits = [SimpleNamespace(position=0)]
+    assert _missing_terms("What was IOM's budget in 2006?", [0], hits, retriever, value=True) == ["2006"]
+    assert _missing_terms("What was IOM's budget in 2005?", [0], hits, retriever, value=True) == []
+    assert _missing_terms("How much had IOM spent by 2006?", [0], hits, retriever, value=True) == []
+    assert _missing_terms("What did IOM say about budgets in 2006?", [0], hits, retriever) == []
+
+
 def test_a_year_may_open_the_passage_before_and_a_nationality_is_its_country():
     from types import SimpleNamespace
 
     from qa.read import _missing_terms
-    from qa.terms import content_terms
 
     texts = ["In 2010 WHO held a global consultation on migrant health in Madrid.",
              "The framework it agreed has four pillars: monitoring, policy, health systems and partnerships.",
              "Migrants in the Netherlands set up 200 businesses."]
-    index = SimpleNamespace(acronyms={}, sentences=[SimpleNamespace(passage=i) for i in range(3)],
-                            passages=[SimpleNamespace(section="WHO"), SimpleNamespace(section="WHO"),
-                                      SimpleNamespace(section="Diaspora")])
-    retriever = SimpleNamespace(index=index, passage_terms=[frozenset(content_terms(t)) for t in texts],
-                                idf=lambda term: 1.0)
+    retriever = _fake_passages(texts, ["WHO", "WHO", "Diaspora"], "\n\n")
     hits = [SimpleNamespace(position=1)]
     assert _missing_terms("What areas did the 2010 framework cover?", [1], hits, retriever) == []
     assert _missing_terms("What areas did the 2011 framework cover?", [1], hits, retriever) == ["2011"]
+    # a name must be in the quoted passage when a value is asked for ...
+    assert _missing_terms("How many pillars has the Madrid framework?", [1], hits, retriever, value=True) == ["Madrid"]
+    # ... or in the first half of its paragraph, when the chunker cut one in two
+    halves = _fake_passages(texts, ["WHO", "WHO", "Diaspora"], " ")
+    assert _missing_terms("How many pillars has the Madrid framework?", [1], hits, halves, value=True) == []
     assert _missing_terms("What did the 2010 diaspora set up?", [2], [SimpleNamespace(position=2)], retriever) \
         == ["2010"]  # the passage before is another section's
     for nationality, missing in [("Dutch", []), ("Moldovan", ["Moldovan"])]:
@@ -638,6 +667,11 @@ def test_a_question_about_what_came_of_a_plan_is_not_answered_by_the_plan():
     asked = "What did the ILO's Tripartite Technical Meeting conclude?"
     assert _asks_outcome_of_a_plan(parse(asked), asked, convening)  # (the present for what is to come)
     assert not _asks_outcome_of_a_plan(parse(asked), asked, "Those countries are hosting large refugee populations.")
+    talks = "The draft text of the MoU is still being discussed by the countries concerned."
+    asked = "Which countries ended up signing the memorandum of understanding?"
+    assert _asks_outcome_of_a_plan(parse(asked), asked, talks)
+    asked = "How significant did IOM think the Dialogue could be?"  # "significant" signs nothing
+    assert not _asks_outcome_of_a_plan(parse(asked), asked, "The Dialogue will take place in September.")
 
 
 def test_a_fact_takes_its_second_part_from_its_own_passage_only():
