@@ -122,17 +122,19 @@ CALIBRATED_FOR = ("minilm-int8", "minilm")
 # documents only know as a plan, in the best sentence or the one that carries it on ("In 2014
 # UNCTAD will hold an expert meeting...", "The draft standards will be presented for adoption
 # at...", "ILO is convening the… Meeting… from 4 to 8 November 2013", "The draft text of the MoU
-# is still being discussed" against "Which countries ended up signing the MoU?"); "when"
+# is still being discussed" against "Which countries ended up signing the MoU?", "The government
+# is now reconsidering…" against "Did it end up lifting the ban?"); "when"
 # questions, explanations and what someone thought ("Did IOM think the HLD could be a
 # turning point?", "How significant did IOM think…") are answered by plans.
 _PAST = re.compile(r"\b(?:did|was|were|ended up|eventually|finally|in the end)\b", re.I)
 _OUTCOME = re.compile(r"\b(?:conclu\w*|find\w*|found|decid\w*|decision\w*|agree\w*|result\w*|outcomes?|achiev\w*"
-                      r"|adopt\w*|set|show\w*|produc\w*|recommend\w*|priorit\w*|sign(?:ed|ing|atories)?|ratif\w*)\b", re.I)
+                      r"|adopt\w*|set|show\w*|produc\w*|recommend\w*|priorit\w*|sign(?:ed|ing|atories)?|ratif\w*|end(?:ed)? up)\b", re.I)
 _PLANNED = re.compile(r"\b(?:will (?:hold|organi[sz]e|convene|launch|host|take place|be held|be launched|publish"
                       r"|conduct|undertake|start|begin|be (?:presented|submitted|adopted|tabled))"
                       r"|(?<!\ba )(?<!\bthe )(?<!\bits )(?<!\btheir )plans?,?(?: in \d{4},)? to"
                       r"|intends? to|(?:is|are) (?:planned|scheduled)"
                       r"|(?:is|are) still (?:being )?(?:discussed|negotiated|considered|drafted|under (?:discussion|negotiation))"
+                      r"|(?:is|are) (?:now |still )?(?:reconsidering|considering|reviewing)"
                       r"|(?:is|are) (?:convening|organi[sz]ing|holding|hosting|preparing)\s(?:[\w-]+\s){0,5}?"
                       r"(?:meeting|conference|forum|session|workshop|summit|seminar))\b", re.I)
 _FUTURE = re.compile(r"\b(?:will|would|shall|plans?|planned|planning|intends?|intended|expected|upcoming|forthcoming"

@@ -670,6 +670,8 @@ def test_a_question_about_what_came_of_a_plan_is_not_answered_by_the_plan():
     talks = "The draft text of the MoU is still being discussed by the countries concerned."
     asked = "Which countries ended up signing the memorandum of understanding?"
     assert _asks_outcome_of_a_plan(parse(asked), asked, talks)
+    asked = "Did the government end up lifting its ban?"
+    assert _asks_outcome_of_a_plan(parse(asked), asked, "The government is now reconsidering its ban.")
     asked = "How significant did IOM think the Dialogue could be?"  # "significant" signs nothing
     assert not _asks_outcome_of_a_plan(parse(asked), asked, "The Dialogue will take place in September.")
 
