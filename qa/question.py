@@ -189,9 +189,13 @@ def check_question(text: object, max_chars: int) -> str:
 def parse(text: str) -> Question:
     """Classify a question by its wording (rules, no model)."""
     q = " ".join(_ACRONYM.sub(" ", text).lower().split())  # "WHO" is no "who"
+    # A comparison: "differ", "each say", "Do A and B agree?", "How do A and B describe…?", "How did
+    # it change between A and B?" (the last two: new-15 n030 and n031 right, no other answer changed)
     if re.search(r"\b(differ|difference|distinguish|compare|compared|versus|vs\.?|each say|each propose|both)\b", q) \
             or re.search(r"(?:\bnot|n't)\b[^.?]*\bthe same\b", q) or re.search(r"\beach\b", q) and " and " in q \
-            or re.search(r"^(?:do|does|did|are|is)\b[^?]* and [^?]*\b(?:agree|disagree)\b", q):  # "Do A and B agree?"
+            or re.search(r"^(?:do|does|did|are|is)\b[^?]* and [^?]*\b(?:agree|disagree)\b", q) \
+            or re.search(r"^how (?:do|did) [^?]+ and [^?]+ (?:describe|present|portray|characteri[sz]e|see|view|treat)\b", q) \
+            or re.search(r"\bchang\w* between\b[^?]* and ", q):
         kind = "compare"
     elif re.search(r"\b(recommend\w*|propos\w*|suggest\w*|should|call(?:ed)? (?:on|for)|want\w*|urge\w*)\b", q):
         kind = "recommendation"

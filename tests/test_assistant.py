@@ -19,6 +19,9 @@ def test_question_types_and_expected_values():
     assert parse("Why do the poorest not emigrate?").kind == "explain"
     assert parse("Do IOM and the South Centre agree that brain drain costs tax revenue?").kind == "compare"
     assert parse("Does the report say that migration and development share goals?").kind == "factoid"
+    assert parse("How do the civil society report and the UPU chapter describe M-PESA?").kind == "compare"
+    assert parse("How did ratification change between the 2006 note and the 2013 report?").kind == "compare"
+    assert parse("How do remittances and savings affect growth?").kind == "explain"
     assert parse("What are the main reasons civil society gave for it?").kind == "explain"
     assert parse("Who is the Special Rapporteur, and since when?").wants == (DATE, PERSON)
     assert parse("What is the JMDI budget, and who pays?").wants == (MONEY, PERSON)
