@@ -128,7 +128,7 @@ CALIBRATED_FOR = ("minilm-int8", "minilm")
 # turning point?", "How significant did IOM think…") are answered by plans.
 _PAST = re.compile(r"\b(?:did|was|were|ended up|eventually|finally|in the end)\b", re.I)
 _OUTCOME = re.compile(r"\b(?:conclu\w*|find\w*|found|decid\w*|decision\w*|agree\w*|result\w*|outcomes?|achiev\w*"
-                      r"|adopt\w*|set|show\w*|produc\w*|recommend\w*|priorit\w*|sign(?:ed|ing|atories)?|ratif\w*|end(?:ed)? up)\b", re.I)
+                      r"|adopt\w*|set|show\w*|produc\w*|recommend\w*|priorit\w*|sign(?:ed|ing|atures?|atories)|ratif\w*|end(?:ed)? up)\b", re.I)
 _PLANNED = re.compile(r"\b(?:will (?:hold|organi[sz]e|convene|launch|host|take place|be held|be launched|publish"
                       r"|conduct|undertake|start|begin|be (?:presented|submitted|adopted|tabled))"
                       r"|(?<!\ba )(?<!\bthe )(?<!\bits )(?<!\btheir )plans?,?(?: in \d{4},)? to"
@@ -554,10 +554,11 @@ def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever, va
     near = set().union(*(retriever.passage_terms[p] for p in quoted | {p for p in previous if _one_paragraph(ix, p)}))
     dated = near.union(*(retriever.passage_terms[p] for p in previous))
     # a value asked "in 2006" must have the year written beside it, not only as its document's date
-    # ("IOM's budget in 2006" of IOM's 2006 paper, which gives 2005's); "by 2006" and "the 2006
-    # Dialogue" may be dated by the document
-    asked_in = set(re.findall(rf"\b(?:in|during)\s({YEAR.pattern})\b", query)) if value else set()
-    written = {year for p in quoted | previous for year in YEAR.findall(f"{ix.passages[p].section} {ix.passages[p].text}")
+    # ("IOM's budget in 2006" of IOM's 2006 paper, which gives 2005's); "by 2006", "for 2006" and
+    # "the 2006 Dialogue" may be dated by the document
+    asked_in = set(re.findall(rf"\b(?:in|during)\s({YEAR.pattern})\b", query, re.I)) if value else set()
+    written = {year for p in quoted | previous
+               for year in re.findall(rf"\b{YEAR.pattern}\b", f"{ix.passages[p].section} {ix.passages[p].text}")
                } if asked_in else set()
     have = near if value else near.union(*(retriever.passage_terms[h.position] for h in hits[:KEY_PASSAGES]))
     prefixes = {t[:5] for t in have}

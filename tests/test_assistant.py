@@ -22,6 +22,8 @@ def test_question_types_and_expected_values():
     assert parse("How do the civil society report and the UPU chapter describe M-PESA?").kind == "compare"
     assert parse("How did ratification change between the 2006 note and the 2013 report?").kind == "compare"
     assert parse("How do remittances and savings affect growth?").kind == "explain"
+    assert parse("How do IOM and UNCTAD describe remittances?").kind == "compare"  # (sources by acronym)
+    assert parse("How much did remittances change between 2000 and 2010?").kind != "compare"  # (years)
     assert parse("What are the main reasons civil society gave for it?").kind == "explain"
     assert parse("Who is the Special Rapporteur, and since when?").wants == (DATE, PERSON)
     assert parse("What is the JMDI budget, and who pays?").wants == (MONEY, PERSON)
@@ -189,6 +191,7 @@ def test_what_is_x_asks_for_a_sentence_that_defines_x():
     assert social.search("(Social remittances are ideas, behaviours and identities that flow home.)")
     assert social.search("Social remittances are transfers of norms.")
     assert not social.search("Social remittances are numerous, and social remittances are growing.")
+    assert not social.search("Social remittances are sometimes in kind.")
 
 
 def test_a_subject_to_define_must_be_in_the_top_passages_its_words_close_together():
@@ -430,6 +433,7 @@ def test_a_value_asked_in_a_year_needs_the_year_written_not_only_its_documents_d
     retriever.passage_terms = [retriever.passage_terms[0] | {"2006"}]  # the paper's date
     hits = [SimpleNamespace(position=0)]
     assert _missing_terms("What was IOM's budget in 2006?", [0], hits, retriever, value=True) == ["2006"]
+    assert _missing_terms("In 2006, what was IOM's budget?", [0], hits, retriever, value=True) == ["2006"]
     assert _missing_terms("What was IOM's budget in 2005?", [0], hits, retriever, value=True) == []
     assert _missing_terms("How much had IOM spent by 2006?", [0], hits, retriever, value=True) == []
     assert _missing_terms("What did IOM say about budgets in 2006?", [0], hits, retriever) == []
