@@ -174,7 +174,8 @@ def _references(query: str) -> list[tuple[list[str], bool, bool]]:
     name ("the IOM papers from April 2006")."""
     words = re.findall(r"[\w’'-]+", query)
     found = []
-    for i, word in enumerate(words):
+    for i, written in enumerate(words):
+        word = re.sub(r"[’']s$", "", written)  # (and its possessive: "the civil society report's view")
         if not _GENRE.fullmatch(word):
             continue
         part = bool(_PART.fullmatch(word))

@@ -32,6 +32,8 @@ def sides(question: str) -> list[set]:
 def test_a_source_named_with_its_genre_word_is_a_document_or_a_chapter():
     assert sides("What do IOM's 2006 paper and the Civil Society Day report each say about MIDA?") == [
         {("iom.txt", "I. Effects"), ("msg.txt", "Key messages")}, {("csd.txt", "Remittances")}]
+    assert sides("How does the civil society report's view of MIDA differ from the South Centre's note?") == [
+        {("csd.txt", "Remittances")}, {("sc.txt", "II. BACKGROUND")}]  # (a genre word's possessive)
     assert sides("Do the ILO and World Bank chapters give the same count?") == [
         {("un.txt", "The International Labour Organization")}, {("un.txt", "The World Bank")}]
 
