@@ -107,7 +107,8 @@ _MANY = re.compile(r"(?:^|[.?!] )(?:(?:in|through|between|from|of|on|by|to|with|
                    rf"(?:(?:to|of|for|in|on) (?:(?!\b(?:who|that|which)\b)[^?.!,;:])*?\b)?{_AUXILIARY}")
 
 # A question in two parts ("When was it set up, and how often does it meet?"); "WHO" is no "who".
-_TWO_PART = re.compile(r"\b[Aa]nd (?:when|how|who|what|where|which|since|why)\b|\?.+\?")
+_TWO_PART = re.compile(r"\b[Aa]nd (?:(?:on|in|at|for|from|by|until|with|to) )?(?:when|how|who|whom|what|where|which|since|why)\b"
+                       r"|\?.+\?")
 _ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
 
 # A question that asks what one thing is or means ("What is the GFMD?", "What are remittances?",

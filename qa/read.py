@@ -375,8 +375,9 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides:
             continue  # a fact's second part is in its passage or the next; other support must be nearly as good
         _take(ix, chosen, s, follow=explains and not picked)
         picked += 1
-    if question.expects != NONE and not any(matches(question.expects, ix.sentences[s].text, common) for s in chosen):
-        _take_value(question, scored, ix, chosen, common)
+    for want in question.wants:  # each value asked for ("How many…, and on what date?")
+        if want != NONE and not any(matches(want, ix.sentences[s].text, common) for s in chosen):
+            _take_value(question, want, scored, ix, chosen, common)
     _carry_on(ix, chosen, scored, best, CONTEXT_WORDS, MAX_WORDS)
     return sorted(chosen, key=lambda s: (ix.sentences[s].doc, ix.sentences[s].start))
 
@@ -425,14 +426,14 @@ def _next_door(ix, s: int, best: int) -> bool:
         and ix.passages[a].section == ix.passages[b].section
 
 
-def _take_value(question: Question, scored: list[tuple[float, int, int]], ix, chosen: list[int],
+def _take_value(question: Question, want: str, scored: list[tuple[float, int, int]], ix, chosen: list[int],
                 common: frozenset[str]) -> None:
-    """Quote the best sentence of the best passage that holds the value asked for and speaks of
-    the question's subject ("... with a total budget of USD 9.5 million"), if there is one."""
+    """Quote the best sentence of the best passage that holds the ``want`` value asked for and
+    speaks of the question's subject ("... with a total budget of USD 9.5 million"), if there is one."""
     best_passage = ix.sentences[scored[0][1]].passage
     asked = set(content_terms(question.text))
     typed = next((s for _, s, _ in scored if ix.sentences[s].passage == best_passage and s not in chosen
-                  and matches(question.expects, ix.sentences[s].text, common)
+                  and matches(want, ix.sentences[s].text, common)
                   and asked & set(content_terms(ix.sentences[s].text))), None)
     if typed is not None and _words(ix, chosen + [typed]) <= MAX_WORDS:
         _take(ix, chosen, typed)

@@ -710,6 +710,22 @@ def test_a_fact_takes_its_second_part_from_its_own_passage_only():
     assert 2 not in _select(replace(two_part, kind="list"), nearly, ix, [])
 
 
+def test_each_value_a_question_asks_for_is_quoted_from_the_best_passage():
+    from types import SimpleNamespace as NS
+
+    from qa.read import _select
+
+    texts = ["About 200 civil society representatives met in Brussels.", "The aim was to exchange ideas.",
+             "The Foundation organised the Civil Society Day on July 9th 2007."]
+    ix = NS(continues={}, continued={}, references=set(), sentences=[NS(doc="a", passage=0, start=0, text=t)
+                                                                     for t in texts],
+            passages=[NS(section="GFMD")])
+    scored = [(1.3, 0, 0), (0.5, 1, 0), (0.4, 2, 0)]
+    asked = parse("How many representatives met in Brussels for the Civil Society Day, and on what date was it held?")
+    assert asked.two_part and asked.wants == (COUNT, DATE)
+    assert 2 in _select(asked, scored, ix, [])  # the date, though the count's sentence scores far better
+
+
 @pytest.mark.model
 def test_real_corpus_sections_footnotes_and_plans(bundled_settings):
     assistant = Assistant(bundled_settings)
