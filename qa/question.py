@@ -15,6 +15,7 @@ COUNT, MONEY, PERCENT, DATE, PERSON, URL, NONE = "count", "money", "percent", "d
 COUNTRY, COUNTRIES = "country", "countries"  # "which countries" asks for two or more
 RATE = "rate"  # of growth or of a share: "6% a year", "fourfold", "doubled"
 NAME = "name"  # of a thing: "What was the framework called?"
+ACTORS = "actors"  # kinds of actor, two or more: "governments, employers and unions"
 
 _NUMBER = r"(?<![\d,.])\d[\d,.]*"  # from the start of a number only: linear on long digit runs
 _FOLD = r"\b(?:two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|\d+)-?fold\b"  # "four-fold"
@@ -34,6 +35,12 @@ PATTERNS = {
     # Agenda for Migration Management (IAMM)", not "known as the GFMD to most delegates")
     NAME: re.compile(r"\b(?:called|named|entitled|titled|known as)\s((?:the\s)?(?:[\"“‘*][^\"”’*\n]{1,200}[\"”’*]"
                      r"|[A-Z][\w’'-]*(?:(?:\s(?:of|for|on|and|in|the|to))*\s[A-Z][\w’'-]*|\s\d+\b)*(?:\s\([A-Z]{2,}\))?))"),
+    ACTORS: re.compile(r"\b(?:governments?|states|employers(?:'|’)? (?:organi[sz]ations|associations)|employers?"
+                       r"|(?:trade )?unions|workers(?:'|’)? organi[sz]ations|intergovernmental (?:bodies|organi[sz]ations)"
+                       r"|international organi[sz]ations|civil society|NGOs?|non-governmental organi[sz]ations"
+                       r"|(?:the )?private sector|business community|businesses|diasporas?|academia|researchers"
+                       r"|local authorities|municipalities|(?:the )?media|social partners|recruitment agencies"
+                       r"|migrants(?:'|’)? (?:organi[sz]ations|associations)|national human rights institutions)\b", re.I),
     PERSON: re.compile(rf"\b{_HONORIFIC}\.?(?:\s{_HONORIFIC}\.?)?(?:\s[A-Z][\w-]+)+"
                        r"|\b[A-Z][a-zß-öø-ÿ]+\s(?:[A-Z]\.\s)?[A-Z][a-zß-öø-ÿ-]+\b"),
 }
@@ -80,6 +87,7 @@ _ASKS = {
     # "which (two major migrant-sending) countries", not "what does ICAO recommend countries do"
     COUNTRIES: re.compile(rf"{_WHICH}countries\b"),
     COUNTRY: re.compile(rf"{_WHICH}country\b"),
+    ACTORS: re.compile(rf"{_WHICH}(?:actors|stakeholders|parties|partners)\b"),
     # "entitled" asks for no name ("Which migrants are entitled, and to what?"); nor do the names of countries
     NAME: re.compile(r"\b(?:called|named|known as)(?: (?:before|then|now|originally|previously|today))?\s*(?:[?,;]|and\b)"
                      r"|\bwhat (?:is|was|are|were) (?:the )?names? of\b(?! (?:the )?countr(?:y|ies)\b)"),
@@ -263,7 +271,7 @@ def short_answer(expects: str, sentence: str, question: str, common: frozenset[s
     asked = question.lower()
     # a value already in the question is not the answer ("Mali" is no answer to "... informality")
     found = [f for f in found if not re.search(rf"(?<!\w){re.escape(f.lower())}(?!\w)", asked)]
-    if expects in (COUNTRY, COUNTRIES):
+    if expects in (COUNTRY, COUNTRIES, ACTORS):
         return ", ".join(found)  # the country named, or all of them
     return found[0] if found else ""
 
@@ -275,6 +283,9 @@ def _values(expects: str, sentence: str, common: frozenset[str]) -> list[str]:
         return names if len(names) >= (2 if expects == COUNTRIES else 1) else []
     if expects == NAME:
         return [m.group(1).strip(" ,.*\"“”‘’'") for m in PATTERNS[NAME].finditer(sentence)]
+    if expects == ACTORS:  # several kinds of actor, each once
+        kinds = list(dict.fromkeys(m.group() for m in PATTERNS[ACTORS].finditer(sentence)))
+        return kinds if len(kinds) >= 2 else []
     found = [m.group().strip(" ,.") for m in PATTERNS[expects].finditer(sentence)]
     if expects == MONEY and not found:
         return _values(PERCENT, sentence, common)

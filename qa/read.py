@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .acronyms import contract, glossary_line
 from .chunk import LIST_ITEM
-from .question import (COUNTRIES, COUNTRY, DATE, NAME, NONE, PERSON, URL, Question, definition, fits_kind, matches,
+from .question import (ACTORS, COUNTRIES, COUNTRY, DATE, NAME, NONE, PERSON, URL, Question, definition, fits_kind, matches,
                        short_answer)
 from .retrieve import Retrieval, Retriever
 from .sources import Source, name_terms, named_sources, reference_years, source_named
@@ -140,8 +140,9 @@ _PLANNED = re.compile(r"\b(?:will (?:hold|organi[sz]e|convene|launch|host|take p
 _FUTURE = re.compile(r"\b(?:will|would|shall|plans?|planned|planning|intends?|intended|expected|upcoming|forthcoming"
                      r"|aims?|going to|next|future)\b", re.I)
 # Values a question may ask for and still be answered without: "who" by a body, "which
-# countries" by a region ("the Gulf states"), "what is it called" by a name given without "called".
-UNREQUIRED = (NONE, PERSON, COUNTRY, COUNTRIES, NAME)
+# countries" by a region ("the Gulf states"), "what is it called" by a name given without "called",
+# "which actors" by one body.
+UNREQUIRED = (NONE, PERSON, COUNTRY, COUNTRIES, NAME, ACTORS)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from qa import read
 from qa.assistant import Assistant
 from qa.errors import QAError, QuestionError
 from qa.countries import country_names
-from qa.question import (COUNT, COUNTRIES, COUNTRY, DATE, MONEY, NAME, NONE, PERCENT, PERSON, RATE, URL, definition,
+from qa.question import (ACTORS, COUNT, COUNTRIES, COUNTRY, DATE, MONEY, NAME, NONE, PERCENT, PERSON, RATE, URL, definition,
                          is_follow_up, matches, parse, short_answer)
 
 
@@ -14,6 +14,11 @@ def test_question_types_and_expected_values():
     assert parse("What share of remittances is saved?").expects == PERCENT
     assert parse("How much does HIRDA send each year?").expects == MONEY
     assert parse("When was the code adopted?").expects == DATE
+    actors = parse("Which actors did IOM want the HLD to bring together in a new partnership?")
+    assert actors.expects == ACTORS and parse("Which stakeholders should be consulted?").expects == ACTORS
+    assert short_answer(ACTORS, "It should call upon governments, intergovernmental bodies, employers and unions.",
+                        actors.text) == "governments, intergovernmental bodies, employers, unions"
+    assert not matches(ACTORS, "Governments should act.")  # two kinds of actor or more
     assert parse("What did UN DESA and UNFPA each propose?").kind == "compare"
     assert parse("Which countries are the case studies?").kind == "list"
     assert parse("Why do the poorest not emigrate?").kind == "explain"
