@@ -38,7 +38,7 @@ PATTERNS = {
     ACTORS: re.compile(r"\b(?:governments?|states|employers(?:'|’)? (?:organi[sz]ations|associations)|employers?"
                        r"|(?:trade )?unions|workers(?:'|’)? organi[sz]ations|intergovernmental (?:bodies|organi[sz]ations)"
                        r"|international organi[sz]ations|civil society|NGOs?|non-governmental organi[sz]ations"
-                       r"|(?:the )?private sector|business community|businesses|diasporas?|academia|researchers"
+                       r"|(?:the )?private (?:business )?sector|business community|businesses|diasporas?|academia|researchers"
                        r"|local authorities|municipalities|(?:the )?media|social partners|recruitment agencies"
                        r"|migrants(?:'|’)? (?:organi[sz]ations|associations)|national human rights institutions)\b", re.I),
     PERSON: re.compile(rf"\b{_HONORIFIC}\.?(?:\s{_HONORIFIC}\.?)?(?:\s[A-Z][\w-]+)+"
