@@ -484,17 +484,28 @@ def _take_whole(ix, chosen: list[int], s: int) -> None:
             chosen.append(half)
 
 
+# An item of a list written as paragraphs: "First, wider and deeper inter-state cooperation…"
+_ORDINAL = re.compile(r"(?:First|Second|Third|Fourth|Fifth|Firstly|Secondly|Thirdly|Finally|Lastly)\b,?\s")
+
+
 def _take_items(ix, chosen: list[int], s: int) -> None:
     """When the sentence taken, or the one taken after it, introduces a list ("Three themes were
-    identified:"), take the items that follow it in its passage, as many as fit: the first
-    sentence of each."""
+    identified:"), take the items that follow it in its section's passages, as many as fit: the first
+    sentence of each ("- …", "(b) …", "2. …", "Second, …")."""
     intro = next((i for i in (s + 1, s) if i in chosen and ix.sentences[i].text.rstrip().endswith(":")), None)
     if intro is None:
         return
     first = ix.continues.get(intro, intro)  # (a page's footnotes may part the lead-in from its first item)
     item = first if first != intro else intro + 1
-    while item < len(ix.sentences) and ix.sentences[item].passage == ix.sentences[first].passage:
-        if not LIST_ITEM.match(ix.sentences[item].text):
+    home = ix.sentences[first].passage
+    while item < len(ix.sentences):
+        listed = LIST_ITEM.match(ix.sentences[item].text) or _ORDINAL.match(ix.sentences[item].text)
+        if ix.sentences[item].passage != home:  # (an item may open the next passage of the section)
+            if not (listed and ix.sentences[item].passage == home + 1
+                    and ix.passages[home + 1].section == ix.passages[home].section):
+                return
+            home += 1
+        if not listed:
             if not _same_line(ix, item - 1, item):
                 return
         elif item not in chosen:

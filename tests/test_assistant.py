@@ -549,6 +549,29 @@ def test_a_lead_in_parted_from_its_list_by_footnotes_brings_the_items_after_them
     assert chosen == [0, 2, 3]
 
 
+def test_a_list_written_as_paragraphs_brings_each_item_from_the_section_s_passages():
+    from types import SimpleNamespace as NS
+
+    from qa.read import _take
+
+    texts = ["IOM would conclude with three broad messages:", "First, cooperation is needed.", "It takes time.",
+             "Second, dialogue must be promoted.", "Finally, innovation will be crucial.", "The time has come."]
+    passages = [0, 1, 1, 2, 3, 4]
+    raw, sentences = "", []
+    for k, text in enumerate(texts):
+        sentences.append(NS(doc="d", passage=passages[k], start=len(raw), end=len(raw) + len(text), text=text))
+        raw += text + (" " if k == 1 else "\n\n")
+    ix = NS(continues={}, continued={}, references=set(), sentences=sentences, documents={"d": NS(text=raw)},
+            passages=[NS(section="Conclusion")] * 4 + [NS(section="Annex")])
+    chosen: list[int] = []
+    _take(ix, chosen, 0)
+    assert chosen == [0, 1, 3, 4]  # each item's first sentence; not what follows the list
+    ix.passages[2] = NS(section="Annex")  # an item of another section ends the list
+    chosen = []
+    _take(ix, chosen, 0)
+    assert chosen == [0, 1]
+
+
 def test_a_comparison_of_named_sources_quotes_each():
     from types import SimpleNamespace as NS
 
