@@ -74,7 +74,8 @@ _ASKS = {
                      r"|\bhow much\b[^?,]*?\b(?:grown|grew|grow|increased|risen|rose|widen\w*|narrow\w*|f[ae]ll"
                      r"|fallen|declined|dropped)\b"),
     PERCENT: re.compile(r"\b(?:percentage|per ?cent|what share|what proportion)\b|%"),
-    MONEY: re.compile(r"\bhow much\b|\bbudget\b|\bcost\b|\bfees?\b|\bcharges?\b|\bprice\b|\bwhat amount\b"
+    # (not "cost" in a compound: "what cost-reduction goal did the group set?", new-16 g035)
+    MONEY: re.compile(r"\bhow much\b|\bbudget\b|\bcost\b(?!-)|\bfees?\b|\bcharges?\b|\bprice\b|\bwhat amount\b"
                       r"|\bfund(?:s|ing)?\b.*\bhow\b"),
     # "how many times a year" asks how often; "when Belarus cut the number of agencies" no count
     COUNT: re.compile(r"\bhow many\b(?! times)|\b(?:what|which) (?:is|was|are|were) the (?:\w+ )?number of\b"),

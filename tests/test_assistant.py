@@ -13,6 +13,7 @@ def test_question_types_and_expected_values():
     assert parse("How many bilateral agreements were signed?").expects == COUNT
     assert parse("What share of remittances is saved?").expects == PERCENT
     assert parse("How much does HIRDA send each year?").expects == MONEY
+    assert MONEY not in parse("When was this, and what cost-reduction goal did the group set?").wants  # no sum
     assert parse("When was the code adopted?").expects == DATE
     actors = parse("Which actors did IOM want the HLD to bring together in a new partnership?")
     assert actors.expects == ACTORS and parse("Which stakeholders should be consulted?").expects == ACTORS
@@ -110,6 +111,7 @@ def test_how_fast_asks_for_a_rate_of_growth():
     assert parse("How much has the number of students abroad grown?").expects == RATE
     assert parse("How much did the income gap between rich and poor countries widen?").expects == RATE
     assert parse("How much does HIRDA send each year?").expects == MONEY
+    assert MONEY not in parse("When was this, and what cost-reduction goal did the group set?").wants  # no sum
     assert short_answer(RATE, "Their GDP went from 41 times to 66 times that of the poorest.", "How much?") == "41 times"
     assert short_answer(RATE, "Since 1975 it has grown nearly four-fold, to 3.6 million.", "How fast?") == "four-fold"
     assert short_answer(RATE, "Migration grew at 6% per year in the 1990s.", "How quickly?") == "6%"
