@@ -492,7 +492,7 @@ def _take_items(ix, chosen: list[int], s: int) -> None:
     """When the sentence taken, or the one taken after it, introduces a list ("Three themes were
     identified:"), take the items that follow it in its section's passages, as many as fit: the first
     sentence of each ("- …", "(b) …", "2. …", "Second, …")."""
-    intro = next((i for i in (s + 1, s) if i in chosen and ix.sentences[i].text.rstrip().endswith(":")), None)
+    intro = next((i for i in (s + 1, s) if i in chosen and _leads_in(ix, i)), None)
     if intro is None:
         return
     first = ix.continues.get(intro, intro)  # (a page's footnotes may part the lead-in from its first item)
@@ -513,6 +513,14 @@ def _take_items(ix, chosen: list[int], s: int) -> None:
                 return
             chosen.append(item)
         item += 1
+
+
+def _leads_in(ix, s: int) -> bool:
+    """True when a sentence introduces a list: it ends with a colon, or a "First, …" follows it
+    ("This could be true for a few reasons." / "First, …")."""
+    after = s + 1
+    return ix.sentences[s].text.rstrip().endswith(":") or after < len(ix.sentences) \
+        and bool(re.match(r"First(?:ly)?\b", ix.sentences[after].text))
 
 
 def _same_line(ix, a: int, b: int) -> bool:

@@ -572,6 +572,11 @@ def test_a_list_written_as_paragraphs_brings_each_item_from_the_section_s_passag
     chosen = []
     _take(ix, chosen, 0)
     assert chosen == [0, 1]
+    ix.passages[2] = NS(section="Conclusion")
+    sentences[0].text = "This could be true for a few reasons."  # a "First, …" after it makes it a lead-in
+    chosen = []
+    _take(ix, chosen, 0)
+    assert chosen == [0, 1, 3, 4]
 
 
 def test_a_comparison_of_named_sources_quotes_each():
