@@ -35,11 +35,11 @@ PATTERNS = {
     # Agenda for Migration Management (IAMM)", not "known as the GFMD to most delegates")
     NAME: re.compile(r"\b(?:called|named|entitled|titled|known as)\s((?:the\s)?(?:[\"“‘*][^\"”’*\n]{1,200}[\"”’*]"
                      r"|[A-Z][\w’'-]*(?:(?:\s(?:of|for|on|and|in|the|to))*\s[A-Z][\w’'-]*|\s\d+\b)*(?:\s\([A-Z]{2,}\))?))"),
-    ACTORS: re.compile(r"\b(?:governments?|states|employers(?:'|’)? (?:organi[sz]ations|associations)|employers?"
+    ACTORS: re.compile(r"\b(?:governments?|(?<!United )(?-i:States)|member states|employers(?:'|’)? (?:organi[sz]ations|associations)|employers?"
                        r"|(?:trade )?unions|workers(?:'|’)? organi[sz]ations|intergovernmental (?:bodies|organi[sz]ations)"
                        r"|international organi[sz]ations|civil society|NGOs?|non-governmental organi[sz]ations"
                        r"|(?:the )?private (?:business )?sector|business community|businesses|diasporas?|academia|researchers"
-                       r"|local authorities|municipalities|(?:the )?media|social partners|recruitment agencies"
+                       r"|local authorities|municipalities|(?<!social )(?:the )?media|social partners|recruitment agencies"
                        r"|migrants(?:'|’)? (?:organi[sz]ations|associations)|national human rights institutions)\b", re.I),
     PERSON: re.compile(rf"\b{_HONORIFIC}\.?(?:\s{_HONORIFIC}\.?)?(?:\s[A-Z][\w-]+)+"
                        r"|\b[A-Z][a-zß-öø-ÿ]+\s(?:[A-Z]\.\s)?[A-Z][a-zß-öø-ÿ-]+\b"),
@@ -74,8 +74,8 @@ _ASKS = {
                      r"|\bhow much\b[^?,]*?\b(?:grown|grew|grow|increased|risen|rose|widen\w*|narrow\w*|f[ae]ll"
                      r"|fallen|declined|dropped)\b"),
     PERCENT: re.compile(r"\b(?:percentage|per ?cent|what share|what proportion)\b|%"),
-    # (not "cost" in a compound: "what cost-reduction goal did the group set?", new-16 g035)
-    MONEY: re.compile(r"\bhow much\b|\bbudget\b|\bcost\b(?!-)|\bfees?\b|\bcharges?\b|\bprice\b|\bwhat amount\b"
+    # (not "cost" in a compound: "what cost-reduction goal did the group set?", new-16 g035; "low-cost")
+    MONEY: re.compile(r"\bhow much\b|\bbudget\b|(?<![-–])\bcost\b(?![-–])|\bfees?\b|\bcharges?\b|\bprice\b|\bwhat amount\b"
                       r"|\bfund(?:s|ing)?\b.*\bhow\b"),
     # "how many times a year" asks how often; "when Belarus cut the number of agencies" no count
     COUNT: re.compile(r"\bhow many\b(?! times)|\b(?:what|which) (?:is|was|are|were) the (?:\w+ )?number of\b"),
@@ -88,7 +88,7 @@ _ASKS = {
     # "which (two major migrant-sending) countries", not "what does ICAO recommend countries do"
     COUNTRIES: re.compile(rf"{_WHICH}countries\b"),
     COUNTRY: re.compile(rf"{_WHICH}country\b"),
-    ACTORS: re.compile(rf"{_WHICH}(?:actors|stakeholders|parties|partners)\b"),
+    ACTORS: re.compile(rf"{_WHICH}(?:actors|stakeholders)\b"),
     # "entitled" asks for no name ("Which migrants are entitled, and to what?"); nor do the names of countries
     NAME: re.compile(r"\b(?:called|named|known as)(?: (?:before|then|now|originally|previously|today))?\s*(?:[?,;]|and\b)"
                      r"|\bwhat (?:is|was|are|were) (?:the )?names? of\b(?! (?:the )?countr(?:y|ies)\b)"),
@@ -284,9 +284,9 @@ def _values(expects: str, sentence: str, common: frozenset[str]) -> list[str]:
         return names if len(names) >= (2 if expects == COUNTRIES else 1) else []
     if expects == NAME:
         return [m.group(1).strip(" ,.*\"“”‘’'") for m in PATTERNS[NAME].finditer(sentence)]
-    if expects == ACTORS:  # several kinds of actor, each once
-        kinds = list(dict.fromkeys(m.group() for m in PATTERNS[ACTORS].finditer(sentence)))
-        return kinds if len(kinds) >= 2 else []
+    if expects == ACTORS:  # several kinds of actor, each once ("Government" and "governments" are one)
+        kinds = {_kind_of_actor(m.group()): m.group() for m in reversed(list(PATTERNS[ACTORS].finditer(sentence)))}
+        return list(reversed(kinds.values())) if len(kinds) >= 2 else []
     found = [m.group().strip(" ,.") for m in PATTERNS[expects].finditer(sentence)]
     if expects == MONEY and not found:
         return _values(PERCENT, sentence, common)
@@ -300,6 +300,11 @@ def _values(expects: str, sentence: str, common: frozenset[str]) -> list[str]:
         names = [m.group(1).strip(" ,.") for m in _NAMES.finditer(sentence)]
         return [f for f in names if re.match(_HONORIFIC, f) or not any(w.lower() in common for w in f.split())]
     return found
+
+
+def _kind_of_actor(name: str) -> str:
+    """One form of the names of a kind of actor: "The private sector", "private sector"; "NGOs", "NGO"."""
+    return re.sub(r"(?:[’']|s|s[’'])$", "", re.sub(r"^the\s", "", name.lower()))
 
 
 def is_follow_up(text: str) -> bool:

@@ -376,9 +376,11 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides:
             continue  # a fact's second part is in its passage or the next; other support must be nearly as good
         _take(ix, chosen, s, follow=explains and not picked)
         picked += 1
-    for want in question.wants:  # each value asked for ("How many…, and on what date?")
-        if want != NONE and not any(matches(want, ix.sentences[s].text, common) for s in chosen):
-            _take_value(question, want, scored, ix, chosen, common)
+    # each value asked for ("How many…, and on what date?"); one alone may be asked twice over
+    # ("How much did it grow?": a rate, and a sum by "how much")
+    for value in question.wants if question.two_part else question.wants[:1]:
+        if value != NONE and not any(matches(value, ix.sentences[s].text, common) for s in chosen):
+            _take_value(question, value, scored, ix, chosen, common)
     _carry_on(ix, chosen, scored, best, CONTEXT_WORDS, MAX_WORDS)
     return sorted(chosen, key=lambda s: (ix.sentences[s].doc, ix.sentences[s].start))
 
@@ -485,7 +487,8 @@ def _take_whole(ix, chosen: list[int], s: int) -> None:
 
 
 # An item of a list written as paragraphs: "First, wider and deeper inter-state cooperation…"
-_ORDINAL = re.compile(r"(?:First|Second|Third|Fourth|Fifth|Firstly|Secondly|Thirdly|Finally|Lastly)\b,?\s")
+# (not "First responders…", "Second World War")
+_ORDINAL = re.compile(r"(?:(?:First|Second|Third|Fourth|Fifth)ly\b,?|(?:First|Second|Third|Fourth|Fifth|Finally|Lastly),)\s")
 
 
 def _take_items(ix, chosen: list[int], s: int) -> None:
@@ -497,11 +500,15 @@ def _take_items(ix, chosen: list[int], s: int) -> None:
         return
     first = ix.continues.get(intro, intro)  # (a page's footnotes may part the lead-in from its first item)
     item = first if first != intro else intro + 1
-    home = ix.sentences[first].passage
+    home, kind = ix.sentences[first].passage, None
     while item < len(ix.sentences):
-        listed = LIST_ITEM.match(ix.sentences[item].text) or _ORDINAL.match(ix.sentences[item].text)
+        # (the items are all of the kind of the first: "(a) …", or "First, …"; not a "Finally, …"
+        # inside item (a), nor a "First, …" paragraph after a list of bullets)
+        listed = _item_kind(ix.sentences[item].text)
+        kind = kind or listed
+        listed = listed if listed == kind else None
         if ix.sentences[item].passage != home:  # (an item may open the next passage of the section)
-            if not (listed and ix.sentences[item].passage == home + 1
+            if not (listed and ix.sentences[item].passage == home + 1 and ix.sentences[item].doc == ix.sentences[first].doc
                     and ix.passages[home + 1].section == ix.passages[home].section):
                 return
             home += 1
@@ -515,12 +522,19 @@ def _take_items(ix, chosen: list[int], s: int) -> None:
         item += 1
 
 
+def _item_kind(text: str) -> str | None:
+    """"listed" for an item marked by a bullet, a letter or a number, "ordinal" for one opening
+    with "First, …", "Second, …", None for a sentence that opens no item."""
+    return "listed" if LIST_ITEM.match(text) else "ordinal" if _ORDINAL.match(text) else None
+
+
 def _leads_in(ix, s: int) -> bool:
-    """True when a sentence introduces a list: it ends with a colon, or a "First, …" follows it
-    ("This could be true for a few reasons." / "First, …")."""
-    after = s + 1
-    return ix.sentences[s].text.rstrip().endswith(":") or after < len(ix.sentences) \
-        and bool(re.match(r"First(?:ly)?\b", ix.sentences[after].text))
+    """True when a sentence introduces a list: it ends with a colon, or, itself no item, a "First,
+    …" of its passage follows it ("This could be true for a few reasons." / "First, …")."""
+    after, text = s + 1, ix.sentences[s].text
+    return text.rstrip().endswith(":") or after < len(ix.sentences) and not _item_kind(text) \
+        and ix.sentences[after].passage == ix.sentences[s].passage \
+        and bool(re.match(r"First(?:ly)?\b", ix.sentences[after].text) and _ORDINAL.match(ix.sentences[after].text))
 
 
 def _same_line(ix, a: int, b: int) -> bool:

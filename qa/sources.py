@@ -175,7 +175,7 @@ def _references(query: str) -> list[tuple[list[str], bool, bool]]:
     words = re.findall(r"[\w’'-]+", query)
     found = []
     for i, written in enumerate(words):
-        word = re.sub(r"[’']s$", "", written)  # (and its possessive: "the civil society report's view")
+        word = re.sub(r"[’']s?$", "", written)  # (and its possessive: "the civil society report's view")
         if not _GENRE.fullmatch(word):
             continue
         part = bool(_PART.fullmatch(word))
