@@ -513,7 +513,7 @@ def _take_items(ix, chosen: list[int], s: int) -> None:
                 return
             home += 1
         if not listed:
-            if not _same_line(ix, item - 1, item):
+            if not _same_line(ix, ix.sentences[item - 1], ix.sentences[item]):
                 return
         elif item not in chosen:
             if _words(ix, chosen + [item]) > MAX_WORDS:
@@ -537,10 +537,10 @@ def _leads_in(ix, s: int) -> bool:
         and bool(re.match(r"First(?:ly)?\b", ix.sentences[after].text) and _ORDINAL.match(ix.sentences[after].text))
 
 
-def _same_line(ix, a: int, b: int) -> bool:
-    """True when sentence ``b`` goes on the line of sentence ``a`` (an item's second sentence)."""
-    first, second = ix.sentences[a], ix.sentences[b]
-    return "\n" not in ix.documents[first.doc].text[first.end:second.start]
+def _same_line(ix, first, second) -> bool:
+    """True when the span ``second`` (a sentence or a passage) goes on the line of ``first``, the
+    one before it: an item's second sentence, the second half of a paragraph the chunker cut."""
+    return first.doc == second.doc and "\n" not in ix.documents[first.doc].text[first.end:second.start]
 
 
 def _sides(query: str, scored: list[tuple[float, int, int]], retriever: Retriever) -> list[set]:
@@ -586,7 +586,8 @@ def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever, va
     # a paragraph the chunker cut in two is read whole: its first half names what the second
     # goes on about ("IOM has partnered with the World Bank…" / "…case studies on the following
     # countries")
-    near = set().union(*(retriever.passage_terms[p] for p in quoted | {p for p in previous if _one_paragraph(ix, p)}))
+    halves = {p for p in previous if _same_line(ix, ix.passages[p], ix.passages[p + 1])}
+    near = set().union(*(retriever.passage_terms[p] for p in quoted | halves))
     dated = near.union(*(retriever.passage_terms[p] for p in previous))
     # a value asked "in 2006" must have the year written beside it, not only as its document's date
     # ("IOM's budget in 2006" of IOM's 2006 paper, which gives 2005's); "by 2006", "for 2006" and
@@ -611,12 +612,6 @@ def _missing_terms(query: str, chosen: list[int], hits, retriever: Retriever, va
                 and not any(word.lower() in long.split() for long in abbreviated) and not _country_held(word, have):
             missing.append(word)
     return missing
-
-
-def _one_paragraph(ix, position: int) -> bool:
-    """True when the passage at ``position`` and the next one are halves of one paragraph."""
-    first, second = ix.passages[position], ix.passages[position + 1]
-    return first.doc == second.doc and "\n" not in ix.documents[first.doc].text[first.end:second.start]
 
 
 def _misspelt(term: str, have: set[str] | frozenset[str]) -> bool:
