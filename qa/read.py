@@ -534,7 +534,7 @@ def _leads_in(ix, s: int) -> bool:
     after, text = s + 1, ix.sentences[s].text
     return text.rstrip().endswith(":") or after < len(ix.sentences) and not _item_kind(text) \
         and ix.sentences[after].passage == ix.sentences[s].passage \
-        and bool(re.match(r"First(?:ly)?\b", ix.sentences[after].text) and _ORDINAL.match(ix.sentences[after].text))
+        and ix.sentences[after].text.startswith("First") and bool(_ORDINAL.match(ix.sentences[after].text))
 
 
 def _same_line(ix, first, second) -> bool:
