@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -26,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("qa: interrupted; nothing saved was changed", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # what reads the output stopped ("qa ask … | head"): no error to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (the flush at exit would fail again)
+        return 141  # (as a command killed by SIGPIPE)
     except Exception as exc:  # a bug: still one line, never a traceback
         print(f"qa: internal error ({type(exc).__name__}: {exc}); please report it with the command "
               "you ran", file=sys.stderr)

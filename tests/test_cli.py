@@ -4,7 +4,9 @@ import sys
 
 import pytest
 
+from conftest import CLI_TIMEOUT_S, cli_env
 from qa.cli import main
+from qa.settings import PROJECT_ROOT
 
 
 def _run(args, capsys):
@@ -52,3 +54,12 @@ def test_unwritable_index_dir(tiny_settings, capsys, monkeypatch, tmp_path):
 def test_console_script_entry_point_runs():
     result = subprocess.run([sys.executable, "-m", "qa.cli", "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "ask" in result.stdout
+
+
+def test_output_cut_short_by_its_reader_is_no_error(tiny_built):
+    """`qa ask … | head`: the pipe closes before the answer is written."""
+    ask = subprocess.Popen([sys.executable, "-m", "qa.cli", "ask", "How much does HIRDA send to Somalia per year?"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env(tiny_built), cwd=PROJECT_ROOT)
+    ask.stdout.close()  # (long before the process has loaded and answered)
+    err = ask.stderr.read()
+    assert ask.wait(timeout=CLI_TIMEOUT_S) == 141 and err == b""
