@@ -513,6 +513,28 @@ def test_a_quoted_sentence_brings_the_one_that_carries_it_on():
     assert chosen == [0, 1]  # an explanation goes on to the next sentence
 
 
+def test_a_sentence_opening_on_a_demonstrative_holds_the_words_of_the_one_before():
+    from types import SimpleNamespace as NS
+
+    from qa.terms import Weigher, content_terms
+
+    asked = parse("Which home-country conditions act as push factors for migration?")
+    weight = {t: 1.0 for t in content_terms(asked.text)}
+    texts = ["Push factors stem from conditions in a migrant's home country.",
+             "These conditions include economic hardship and insecurity.",
+             "Push factors stem from conditions in a migrant's home country.",
+             "Several conditions include economic hardship and insecurity."]
+    ix = NS(passage_sentences=[range(0, 2), range(2, 4)], sentence_vectors=np.zeros((4, 4)), references=set(),
+            sentences=[NS(text=t, doc="a", passage=k // 2) for k, t in enumerate(texts)],
+            passages=[NS(section="Push factors")] * 2, acronyms={})
+    retriever = NS(index=ix, coverage=lambda query: Weigher(weight, {}, len(weight)), passage_terms=[set(), set()],
+                   authors={}, common_words=frozenset())
+    hits = [NS(position=0), NS(position=1)]
+    score = {s: x - read.W_RANK / (1 + rank) for x, s, rank in read._score(asked, asked.text, np.zeros(4), hits, retriever)}
+    assert score[1] > score[3] + 0.1  # "These conditions" are the push factors the sentence before names
+    assert score[0] == pytest.approx(score[2])
+
+
 def test_a_sentence_that_introduces_a_list_brings_its_items():
     from types import SimpleNamespace as NS
 
