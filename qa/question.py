@@ -136,8 +136,10 @@ _DEFINE = (re.compile(rf"^(?:what (?:is|are|was|were)(?: meant by)?|define) (?:t
 # subject ("Social remittances are ideas, behaviours…", "are transfers of…"; not "are numerous",
 # "are sometimes in kind", "are tens of billions"); "defined as" within a few words; or a
 # description after a comma ("Not Just Numbers, an educational toolkit…", not "IOM, the ILO and
-# UNHCR" or "…, a number of…"); not "where “brain drain” is especially dramatic". Sixteen gold sets: new-13 x010 and y002 quote
-# their definitions ("The Colombo Process is considered a…"), no other answer changed.
+# UNHCR" or "…, a number of…"); "i.e." or "that is," ("Irregular migration – i.e. migration in
+# which…"); not "where “brain drain” is especially dramatic". Sixteen gold sets: new-13 x010 and
+# y002 quote their definitions ("The Colombo Process is considered a…"), no other answer changed;
+# "i.e.": new-13 x027 right, nothing else changed.
 _DEFINING = (r"\s*(?:\([^()]{1,100}\))?(?:,[^,.;]{1,80},)?\s(?:(?:is|are|was|were)\s"
              r"(?:(?:also|now|essentially|primarily|often|generally|widely|usually)\s)?"
              r"(?:(?:considered|regarded as|seen as|known as|described as|understood as)\s)?(?:an?|the|one of)"
@@ -146,6 +148,7 @@ _DEFINING = (r"\s*(?:\([^()]{1,100}\))?(?:,[^,.;]{1,80},)?\s(?:(?:is|are|was|wer
              r"|besides|tens|hundreds|thousands|millions|billions)\b)[a-z]{3,}s(?<!ous)(?<!ss)"
              r"(?:,|\s(?:of|that|which|who|from|by|in)\b)"
              r"|[^.;]{0,40}\bdefined as\b"
+             r"|\s*[–—,-]?\s*\(?(?:i\.e\.|that is,)"
              r"|\s*(?:\([^()]{1,100}\))?,\san?\s(?!(?:number|few|lot|range|series|variety|total|majority)\b)")
 
 # What a body thinks ("What is UNICEF's position on…", "the view of the World Bank") asks what it
@@ -243,9 +246,11 @@ def _subject(text: str) -> str:
 def definition(forms: list[str]) -> re.Pattern[str]:
     """A sentence that says what one of ``forms`` is: "The GFMD is the largest forum…",
     "Remittances, broadly defined as monetary transfers…", "The term “brain drain” refers to…",
-    "MIDA aims to…"."""
+    "MIDA aims to…", or spells it out where it brings it in: "…chief executives… as a Business
+    Advisory Board (BAB) to exchange ideas…" (sixteen gold sets: new-13 y013 right, nothing else
+    changed)."""
     names = "|".join(r"\s+".join(map(re.escape, form.split())) for form in sorted(forms, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])[\"“‘']?(?:{names})s?(?![\w-])[\"”’']?(?:{_DEFINING})", re.I)
+    return re.compile(rf"(?<![\w-])[\"“‘']?(?:{names})s?(?![\w-])[\"”’']?(?:{_DEFINING}|\s*\((?:{names})\))", re.I)
 
 
 def fits_kind(kind: str, sentence: str) -> bool:

@@ -201,6 +201,10 @@ def test_what_is_x_asks_for_a_sentence_that_defines_x():
     assert social.search("Social remittances are transfers of norms.")
     assert not social.search("Social remittances are numerous, and social remittances are growing.")
     assert not social.search("Social remittances are sometimes in kind.")
+    assert definition(["irregular migration"]).search("Irregular migration – i.e. migration without the right to stay")
+    bab = definition(["BAB", "Business Advisory Board"])
+    assert bab.search("IOM brought chief executives together as a Business Advisory Board (BAB) to exchange ideas.")
+    assert not bab.search("The Business Advisory Board (chaired by IOM) met twice.")  # (not its name in brackets)
 
 
 def test_a_subject_to_define_must_be_in_the_top_passages_its_words_close_together():
