@@ -667,7 +667,8 @@ def key_words(query: str, acronyms: dict[str, str], rarity: Callable[[str], floa
     keys: list[str] = []
     run: list[str] = []
     for word, opens in words + [("", False)]:
-        bare = re.sub(r"[’']s$", "", word)
+        word = word.lstrip("’'")  # (the quotes around "the 'four Ps'" are no part of its words)
+        bare = re.sub(r"[’']s?$", "", word)  # (nor is a possessive)
         if YEAR.fullmatch(bare):
             keys.append(bare)
         if bare[:1].isupper() and not opens and bare not in acronyms and bare.rstrip("s") not in acronyms \

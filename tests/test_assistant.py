@@ -385,6 +385,10 @@ def test_key_words_are_the_names_a_passage_must_hold():
     assert key_words("Has South Korea signed MoUs under its Employment Permit System?", {}) == ["Korea", "System"]
     assert key_words("What share of Mexico's GDP came from remittances in 2006?", {"GDP": "gross domestic product"}) \
         == ["Mexico", "2006"]
+    # a quote that closes on a name is not part of it; nor is a plural's apostrophe
+    assert key_words("What are the 'four Ps' of this work?", {}) == ["Ps"]
+    assert key_words("What does the 'Colombo Process' do?", {}) == ["Process"]
+    assert key_words("What do 'Migrants' Rights' cover?", {}) == ["Migrants", "Rights"]
     # With the corpus' rarity, a run's rarest word is a key too: "Colombo" of "Colombo Process".
     rarity = {"Colombo": 6.0, "Process": 2.0, "World": 1.0, "Tourism": 5.0, "Organization": 1.0}.get
     assert key_words("How many states are in the Colombo Process?", {}, rarity) == ["Colombo", "Process"]
