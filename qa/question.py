@@ -220,8 +220,11 @@ def parse(text: str) -> Question:
                    r"|\b(?:what|which) (?:\w+ ){0,3}reasons?\b|\bfor what reason", q) \
             and not (_DEFINE[2].match(q) and _subject(text)):  # a definition, as "What is X?" asks
         kind = "explain"
-    elif re.search(r"(?:^|[.?!] )(which|what) (?:\w+ ){0,3}(countries|agencies|actors|themes|areas|kinds|types|"
-                   r"factors|organi[sz]ations|conventions|categories|measures)|\blist\b|stand for", q):
+    # (also after a preposition, "Into what categories…?", or as "…several categories. What are
+    # they?": new-17 j010 right, no other answer changed)
+    elif re.search(r"(?:^|[.?!] )(?:(?:in|into|on|of|under|among|across|to|from|for|by|with) )?(which|what) "
+                   r"(?:\w+ ){0,3}(countries|agencies|actors|themes|areas|kinds|types|factors|organi[sz]ations"
+                   r"|conventions|categories|measures)|\blist\b|stand for|\b(?:what|which) are they\b", q):
         kind = "list"
     else:
         kind = "factoid"

@@ -25,6 +25,8 @@ def test_question_types_and_expected_values():
     assert MONEY not in parse("Which low-cost channels did migrants use?").wants
     assert parse("What did UN DESA and UNFPA each propose?").kind == "compare"
     assert parse("Which countries are the case studies?").kind == "list"
+    assert parse("Into what categories does the note divide IOM's work?").kind == "list"
+    assert parse("The note divides IOM's work into several categories. What are they?").kind == "list"
     assert parse("Why do the poorest not emigrate?").kind == "explain"
     assert parse("Do IOM and the South Centre agree that brain drain costs tax revenue?").kind == "compare"
     assert parse("Does the report say that migration and development share goals?").kind == "factoid"
