@@ -221,9 +221,9 @@ def parse(text: str) -> Question:
             and not (_DEFINE[2].match(q) and _subject(text)):  # a definition, as "What is X?" asks
         kind = "explain"
     # (also after a preposition, "Into what categories…?", or as "…several categories. What are
-    # they?": new-17 j010 right, no other answer changed)
+    # they?": new-17 j010 right, no other answer changed; and "Which cross-cutting themes…?")
     elif re.search(r"(?:^|[.?!] )(?:(?:in|into|on|of|under|among|across|to|from|for|by|with) )?(which|what) "
-                   r"(?:\w+ ){0,3}(countries|agencies|actors|themes|areas|kinds|types|factors|organi[sz]ations"
+                   r"(?:[\w-]+ ){0,3}(countries|agencies|actors|themes|areas|kinds|types|factors|organi[sz]ations"
                    r"|conventions|categories|measures)|\blist\b|stand for|\b(?:what|which) are they\b", q):
         kind = "list"
     else:

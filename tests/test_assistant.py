@@ -26,6 +26,7 @@ def test_question_types_and_expected_values():
     assert parse("What did UN DESA and UNFPA each propose?").kind == "compare"
     assert parse("Which countries are the case studies?").kind == "list"
     assert parse("Into what categories does the note divide IOM's work?").kind == "list"
+    assert parse("Which cross-cutting themes kept coming up?").kind == "list"
     assert parse("The note divides IOM's work into several categories. What are they?").kind == "list"
     assert parse("Why do the poorest not emigrate?").kind == "explain"
     assert parse("Do IOM and the South Centre agree that brain drain costs tax revenue?").kind == "compare"
