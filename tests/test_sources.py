@@ -100,6 +100,10 @@ def test_a_body_named_as_the_speaker_is_its_chapters_and_the_documents_it_wrote(
         assert named(question) == set(), question
     assert named("What does IOM say about the ILO?") == {  # the speaker, not the body spoken of
         ("un.txt", "International Organization for Migration"), ("iom.txt", "I. Effects"), ("msg.txt", "Key messages")}
+    # a group named in lower case speaks in the one document whose title names it
+    assert named("Why did civil society argue for it?") == named("What did civil society participants say?") \
+        == {("csd.txt", "Remittances")}
+    assert named("What did governments propose?") == named("Where did civil society meet?") == set()
 
 
 def test_what_a_source_that_fits_every_source_leaves_after_the_others_is_a_side():
