@@ -159,7 +159,9 @@ def build_demo(assistant: AssistantLike, settings: Settings | None = None) -> gr
                 with gr.Accordion("Answer settings", open=True):
                     k = gr.Slider(1, 20, value=DEFAULT_K, step=1, label="Number of sources (k)",
                                   info="Passages the reader looks at for each question.")
-                    reader = gr.Radio(list(READERS), value=settings.reader, label="Reader",
+                    # (the span reader only once a model is set for it: it has none of its own)
+                    readers = [name for name in READERS if name != "hf-qa" or settings.reader_model]
+                    reader = gr.Radio(readers, value=settings.reader, label="Reader",
                                       info="extractive: quotes the best sentences verbatim.")
                 with gr.Accordion("Documents", open=False):
                     listing = gr.HTML(render.documents_html(assistant.documents), elem_id="qa-documents")

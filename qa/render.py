@@ -247,8 +247,9 @@ def error_html(message: str, notice: str = "") -> str:
         message: the error's message, which says what to fix.
         notice: a message to put first (for instance that the question was cut).
     """
+    said = message[:1].upper() + message[1:]  # (a library message opens in lower case)
     return (f'<div class="qa-answer">{notice_html(notice) if notice else ""}'
-            f'<p class="qa-error"><strong>No answer.</strong> {text_html(message)}</p></div>')
+            f'<p class="qa-error"><strong>No answer.</strong> {text_html(said)}</p></div>')
 
 
 def pending_html() -> str:

@@ -153,6 +153,7 @@ def test_clip_question() -> None:
 
 def test_error_and_documents_html_escape() -> None:
     assert "&lt;pip install x&gt;" in render.error_html("run <pip install x>")
+    assert "<strong>No answer.</strong> Run &lt;pip" in render.error_html("run <pip install x>")  # (a sentence)
     out = render.documents_html([DocumentMeta(file="a.txt", title="<i>T</i>",
                                               organisation="O & P", date="2006-04")])
     assert "&lt;i&gt;T&lt;/i&gt;" in out and "O &amp; P, 2006-04" in out and "<i>" not in out
@@ -177,3 +178,18 @@ def test_upload_results_are_escaped() -> None:
     out = render.added_html([meta], 1234, 2.345)
     assert "<code>&lt;b&gt;.pdf</code> (A &amp; B, 2 pages)" in out and "in 2.3 s (1,234 new" in out
     assert "&lt;script&gt;" in render.upload_error_html("<script>.pdf is not a readable PDF")
+
+
+def test_the_app_offers_the_span_reader_only_once_a_model_is_set(assistant: FakeAssistant) -> None:
+    import gradio as gr
+
+    import app_gradio
+    from qa.settings import Settings
+
+    def offered(settings: Settings) -> list:
+        demo = app_gradio.build_demo(assistant, settings)
+        radio = next(block for block in demo.blocks.values() if isinstance(block, gr.Radio))
+        return [value for _, value in radio.choices]
+
+    assert offered(Settings()) == ["extractive", "generative"]  # (it has no model of its own)
+    assert offered(Settings(reader_model="/models/squad2")) == ["extractive", "hf-qa", "generative"]
