@@ -95,7 +95,8 @@ _NOTE_OPENS = re.compile(rf"\s*(?:{FOOTNOTE_MARK}|{_ADDRESS.pattern})")  # a blo
 # source: it opens like a reference ("¹¹ UNHCR, "The 10-Point
 # Plan in Action" (February 2011), available from www…", "⁴ See GCIM, *Migration in…* (Geneva,
 # 2005).", "² Visit www.unitar.org…", "UNICEF – Division of Policy and Practice, …") and ends with
-# the source ("…(February 2011)", "…, June 2006, page 11."); not one that says something
+# the source ("…(February 2011)", "…, June 2006, page 11.", a meeting's "…, Geneva, 14–15 February
+# 2011.", a publisher's "(New York and Geneva, United Nations)."); not one that says something
 # ("¹⁷ The Forum was chaired by Mexico (Puerto Vallarta, 2010).", "<http://…> the Centre for
 # Disease Control show that migrants…").
 _REFERENCE_OPENS = re.compile(
@@ -106,7 +107,10 @@ _REFERENCE_OPENS = re.compile(
     r"|[^.]{0,80}\b(?:is|are|may be|can be) (?:available|downloaded|found|accessible|accessed)\b)")
 _CITES = re.compile(r"available (?:from|at|on)|downloaded from|(?:www\.|https?://)\S*"
                     r"|\((?:[^()]*,\s*)?(?:\d{1,2}\s)?(?:[A-Z][a-z]+\s)?(?:19|20)\d\d\)"
-                    r"|\b(?:19|20)\d\d,\s(?:page|p\.|pp\.)\s?\d+")  # (34 of the South Centre note's footnotes)
+                    r"|\b(?:19|20)\d\d,\s(?:page|p\.|pp\.)\s?\d+"  # (34 of the South Centre note's footnotes)
+                    r"|,[\"”]?\s[A-Z][a-z]+,\s(?:\d{1,2}(?:[–-]\d{1,2})?\s)?(?:January|February|March|April|May|June"
+                    r"|July|August|September|October|November|December)\s(?:19|20)\d\d\b"  # (…, Geneva, 29 July 2009.)
+                    r"|\((?:[A-Z][a-z]+ )*[A-Z][a-z]+(?: and (?:[A-Z][a-z]+ )*[A-Z][a-z]+)?,\s(?:[A-Z][\w.]*\s?)+\)")  # (place, publisher)
 CITE_TAIL_WORDS = 2  # a web address split by a page's line break leaves a word or two after it
 # A line that sends the reader elsewhere for something ("Visit www.ifad.org/… for more information.",
 # "See IOM's website at www.iom.int for a comprehensive picture of…"); not one that goes on to say

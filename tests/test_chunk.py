@@ -145,6 +145,10 @@ See IOM's website at www.iom.int for a comprehensive picture of IOM's presence a
 
 Haas, Hein de, *International migration, remittances and development: myths and facts*, April 2005, page 3.
 
+For a background note see: UNCTAD, "Maximizing the development impact of remittances," (TD/B/C.I/EM.4/2), Geneva, 14–15 February 2011.
+
+WIPO, The Economics of Intellectual Property (New York and Geneva, United Nations).
+
 The Commission's report, September 2005, page 2 of which lists the options, was widely read.
 
 ¹⁷ UNICEF – Division of Policy and Practice, Children Left Behind, working paper (New York, UNICEF, 2010), available from www.unicef.org/policy.pdf.
@@ -156,7 +160,7 @@ def test_footnotes_that_only_cite_a_source_are_references():
     found = {sentences[i].text.split()[0] for i in references(sentences, {"a.txt": FOOTNOTES})}
     # not the body, not a footnote that goes on to say something; a line that points elsewhere is one
     # (an author's name may have a dash, small words; a book's date and page may end it)
-    assert found == {"UNHCR,", "See", "and", "Visit", "UNICEF", "Haas,"}
+    assert found == {"UNHCR,", "See", "and", "Visit", "UNICEF", "Haas,", "For", "WIPO,"}
     quoted = [sentences[i].text for i in references(sentences, {"a.txt": FOOTNOTES})]
     assert any(t.startswith("See IOM's website") for t in quoted)
     assert not any(t.startswith("See MSC") for t in quoted)  # it goes on to say when they took effect
