@@ -24,7 +24,10 @@ _MONTH = r"(?:January|February|March|April|May|June|July|August|September|Octobe
 PATTERNS = {
     MONEY: re.compile(rf"(?:(?:US\s?\$|USD|EUR|Euros?\b|€|\$|£|CHF)\s?{_NUMBER}(?:\s?(?:million|billion|bn|m)\b)?"
                       rf"|{_NUMBER}\s?(?:million|billion)?\s?(?:US dollars|dollars|[Ee]uros?|pounds|francs|USD|EUR)\b)"),
-    PERCENT: re.compile(rf"{_NUMBER}\s?(?:%|per\s?cent|percent)"),
+    # (or a fraction of a whole: "About half the world's migrants are women"; not "the second half of 2007")
+    PERCENT: re.compile(rf"{_NUMBER}\s?(?:%|per\s?cent|percent)|\b(?:(?i:about|almost|nearly|roughly|some|over|more than"
+                        r"|less than)\s)?(?:half|a third|one[- ]third|two[- ]thirds|a quarter|one[- ]quarter|three[- ]quarters)"
+                        r"(?=\s(?:of\s)?(?:the|all|its|their)\b)"),
     RATE: re.compile(rf"{_NUMBER}\s?(?:%|per\s?cent|percent|times\b)|{_FOLD}|\b(?:doubl|tripl|quadrupl)(?:ed|es|ing)\b"),
     DATE: re.compile(rf"\b(?:(?:\d{{1,2}}\s)?{_MONTH}\s)?(?:1[89]\d\d|20\d\d)\b"),
     COUNT: re.compile(rf"(?:{_FOLD}|\b(?:\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?|one|two|three|four|five|six|"
