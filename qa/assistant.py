@@ -140,14 +140,21 @@ class Assistant:
 
 
 def _runs(ix: Index, sentences: Sequence[int]) -> list[list[int]]:
-    """Sentences grouped into runs that follow each other in one passage."""
+    """Sentences grouped into runs that follow each other in one paragraph (one passage, or the
+    two halves of a paragraph the chunker cut)."""
     runs: list[list[int]] = []
     for s in sentences:
-        if runs and s == runs[-1][-1] + 1 and ix.sentences[s].passage == ix.sentences[s - 1].passage:
+        if runs and s == runs[-1][-1] + 1 and _one_paragraph(ix, ix.sentences[s - 1].passage, ix.sentences[s].passage):
             runs[-1].append(s)
         else:
             runs.append([s])
     return runs
+
+
+def _one_paragraph(ix: Index, a: int, b: int) -> bool:
+    """True when passages ``a`` and ``b`` are one, or two parts of one paragraph."""
+    first, second = ix.passages[a], ix.passages[b]
+    return a == b or (first.doc, first.section, first.paragraph) == (second.doc, second.section, second.paragraph)
 
 
 def _cite(ix: Index, run: list[int]) -> Citation:

@@ -471,11 +471,14 @@ def _take(ix, chosen: list[int], s: int, follow: bool = False) -> None:
     points back to it ("They have since been ratified by 18 countries", "…in the latter…"), and
     with the next one (whole, if it fits) when that carries it on ("The meeting was chaired
     by..."), when it is too short to stand alone, or with ``follow`` (the best sentence of an
-    explanation: the reasons follow the claim)."""
+    explanation: the reasons follow the claim). The one before may end the passage before, in a
+    paragraph the chunker cut ("…because of a lack of human capital in general." / "This is
+    especially relevant in…")."""
     before = s - 1  # (whole, if a page break cut it; never a footnote that only cites a source)
     text = ix.sentences[s].text
     if (_NEEDS_BEFORE.match(text) or _POINTS_BACK.search(text)) and before >= 0 and before not in chosen \
-            and before not in ix.references and ix.sentences[before].passage == ix.sentences[s].passage:
+            and before not in ix.references and (ix.sentences[before].passage == ix.sentences[s].passage
+                                                 or _same_line(ix, ix.sentences[before], ix.sentences[s])):
         whole = [x for x in _whole(ix, before) if x not in chosen]
         if _words(ix, chosen + whole + [s]) <= MAX_WORDS:
             chosen += whole

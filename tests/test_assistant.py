@@ -574,6 +574,27 @@ def test_a_sentence_that_only_repeats_the_question_is_no_answer():
     assert logo in _sentence_scores("King Baudouin Foundation", [[logo], [said]])  # (a source looked for)
 
 
+def test_a_sentence_before_in_the_same_paragraph_comes_in_one_citation_even_across_passages():
+    from types import SimpleNamespace as NS
+
+    from qa.assistant import _runs
+    from qa.read import _take
+
+    doc = "Some argue small numbers matter. This is especially relevant in health.\n\nThis opens a paragraph."
+    starts = [0, doc.index("This is"), doc.index("This opens")]
+    ix = NS(continues={}, continued={}, references=set(), documents={"a": NS(text=doc)},
+            sentences=[NS(doc="a", passage=p, start=b, end=b + len(t), text=t) for p, b, t in
+                       zip((0, 1, 2), starts, ("Some argue small numbers matter.", "This is especially relevant in health.",
+                                               "This opens a paragraph."))],
+            passages=[NS(doc="a", section="S", paragraph=n) for n in (4, 4, 5)])  # (a paragraph cut in two)
+    chosen: list[int] = []
+    _take(ix, chosen, 1)
+    assert sorted(chosen) == [0, 1] and _runs(ix, sorted(chosen)) == [[0, 1]]  # what "This" points to
+    chosen = []
+    _take(ix, chosen, 2)
+    assert chosen == [2]  # (not across paragraphs)
+
+
 def test_a_sentence_that_introduces_a_list_brings_its_items():
     from types import SimpleNamespace as NS
 
