@@ -275,7 +275,14 @@ def _score(question: Question, query: str, vector, hits, retriever: Retriever,
     # 0.721, and for each side of a comparison 0.724.
     coverage = retriever.coverage(_VALUE_NAMES.sub(" ", query) if question.wants else query)
     speaker = name_terms(query, named, ix.acronyms, retriever.authors)
+    # A sentence with no word the question lacks tells nothing ("King Baudouin Foundation", a
+    # cover's logo, for "What is the King Baudouin Foundation?"; "Circular migration policies should
+    # be flexible." for "Why should they be?"); not when the question asks whether it is so, nor
+    # for a statement pasted to find its source. Eighteen gold sets: four answers quote another
+    # sentence, none right or wrong changed.
+    asked = set(content_terms(query)) if _ASKS_WHAT.search(query) and not _ASKS_WHETHER.match(query) else None
     scored: list[tuple[float, int, int]] = []
+    restating: set[int] = set()
     for rank, hit in enumerate(hits):
         rows = ix.passage_sentences[hit.position]
         said = speaker if _source(ix, rows.start) in named else frozenset()
@@ -286,6 +293,8 @@ def _score(question: Question, query: str, vector, hits, retriever: Retriever,
                 continue
             sentence = ix.sentences[s]
             words = set(content_terms(sentence.text))
+            if asked is not None and words <= asked:
+                restating.add(s)
             if offset and _DEMONSTRATIVE.match(sentence.text):
                 words |= set(content_terms(ix.sentences[s - 1].text))
             cover = coverage.share(words | said, alike=False)
@@ -296,15 +305,7 @@ def _score(question: Question, query: str, vector, hits, retriever: Retriever,
             scored.append((float(sims[offset]) + W_COVER * cover + W_PASSAGE * p_cover
                            + W_RANK / (1 + rank) + typed, s, rank))
     scored.sort(reverse=True)
-    # A sentence with no word the question lacks tells nothing ("King Baudouin Foundation", a
-    # cover's logo, for "What is the King Baudouin Foundation?"; "Circular migration policies should
-    # be flexible." for "Why should they be?"); not when the question asks whether it is so, nor
-    # for a statement pasted to find its source. Eighteen gold sets: four answers quote another
-    # sentence, none right or wrong changed.
-    if _ASKS_WHETHER.match(query) or not _ASKS_WHAT.search(query):
-        return scored
-    asked = set(content_terms(query))
-    return [x for x in scored if not set(content_terms(ix.sentences[x[1]].text)) <= asked] or scored
+    return [x for x in scored if x[1] not in restating] or scored
 
 
 def _forms(subject: str, acronyms: dict[str, str], by_name: bool = False) -> list[str]:
