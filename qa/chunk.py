@@ -108,9 +108,11 @@ _REFERENCE_OPENS = re.compile(
 _CITES = re.compile(r"available (?:from|at|on)|downloaded from|(?:www\.|https?://)\S*"
                     r"|\((?:[^()]*,\s*)?(?:\d{1,2}\s)?(?:[A-Z][a-z]+\s)?(?:19|20)\d\d\)"
                     r"|\b(?:19|20)\d\d,\s(?:page|p\.|pp\.)\s?\d+"  # (34 of the South Centre note's footnotes)
-                    r"|,[\"”]?\s[A-Z][a-z]+,\s(?:\d{1,2}(?:[–-]\d{1,2})?\s)?(?:January|February|March|April|May|June"
-                    r"|July|August|September|October|November|December)\s(?:19|20)\d\d\b"  # (…, Geneva, 29 July 2009.)
-                    r"|\((?:[A-Z][a-z]+ )*[A-Z][a-z]+(?: and (?:[A-Z][a-z]+ )*[A-Z][a-z]+)?,\s(?:[A-Z][\w.]*\s?)+\)")  # (place, publisher)
+                    # (a title in quotes, then "…," Geneva, 29 July 2009.)
+                    r"|[\"”][^\"”“]*,[\"”]?\s[A-Z][a-z]+,\s(?:\d{1,2}(?:[–-]\d{1,2})?\s)?(?:January|February|March|April|May"
+                    r"|June|July|August|September|October|November|December)\s(?:19|20)\d\d\b"
+                    # (place, publisher of two words or more: not "(Mexico, Philippines)")
+                    r"|\((?:[A-Z][a-z]+ )*[A-Z][a-z]+(?: and (?:[A-Z][a-z]+ )*[A-Z][a-z]+)?,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*)+\)")
 CITE_TAIL_WORDS = 2  # a web address split by a page's line break leaves a word or two after it
 # A line that sends the reader elsewhere for something ("Visit www.ifad.org/… for more information.",
 # "See IOM's website at www.iom.int for a comprehensive picture of…"); not one that goes on to say

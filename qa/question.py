@@ -25,9 +25,9 @@ PATTERNS = {
     MONEY: re.compile(rf"(?:(?:US\s?\$|USD|EUR|Euros?\b|€|\$|£|CHF)\s?{_NUMBER}(?:\s?(?:million|billion|bn|m)\b)?"
                       rf"|{_NUMBER}\s?(?:million|billion)?\s?(?:US dollars|dollars|[Ee]uros?|pounds|francs|USD|EUR)\b)"),
     # (or a fraction of a whole: "About half the world's migrants are women"; not "the second half of 2007")
-    PERCENT: re.compile(rf"{_NUMBER}\s?(?:%|per\s?cent|percent)|\b(?:(?i:about|almost|nearly|roughly|some|over|more than"
-                        r"|less than)\s)?(?:half|a third|one[- ]third|two[- ]thirds|a quarter|one[- ]quarter|three[- ]quarters)"
-                        r"(?=\s(?:of\s)?(?:the|all|its|their)\b)"),
+    PERCENT: re.compile(rf"{_NUMBER}\s?(?:%|per\s?cent|percent)|(?i:(?<!first )(?<!second )(?<!latter )(?<!former )"
+                        r"\b(?:(?:about|almost|nearly|roughly|some|over|more than|less than)\s)?(?:half|a third|one[- ]third"
+                        r"|two[- ]thirds|a quarter|one[- ]quarter|three[- ]quarters)(?=\s(?:of\s)?(?:the|all|its|their)\b))"),
     RATE: re.compile(rf"{_NUMBER}\s?(?:%|per\s?cent|percent|times\b)|{_FOLD}|\b(?:doubl|tripl|quadrupl)(?:ed|es|ing)\b"),
     DATE: re.compile(rf"\b(?:(?:\d{{1,2}}\s)?{_MONTH}\s)?(?:1[89]\d\d|20\d\d)\b"),
     COUNT: re.compile(rf"(?:{_FOLD}|\b(?:\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?|one|two|three|four|five|six|"
@@ -227,7 +227,7 @@ def parse(text: str) -> Question:
     # they?": new-17 j010 right, no other answer changed; and "Which cross-cutting themes…?")
     elif re.search(r"(?:^|[.?!] )(?:(?:in|into|on|of|under|among|across|to|from|for|by|with) )?(which|what) "
                    r"(?:[\w-]+ ){0,3}(countries|agencies|actors|themes|areas|kinds|types|factors|organi[sz]ations"
-                   r"|conventions|categories|measures)|\blist\b|stand for|\b(?:what|which) are they\b", q):
+                   r"|conventions|categories|measures)|\blist\b|stand for|\b(?:what|which) are they\s*\??$", q):
         kind = "list"
     else:
         kind = "factoid"

@@ -280,7 +280,8 @@ def _score(question: Question, query: str, vector, hits, retriever: Retriever,
     # be flexible." for "Why should they be?"); not when the question asks whether it is so, nor
     # for a statement pasted to find its source. Eighteen gold sets: four answers quote another
     # sentence, none right or wrong changed.
-    asked = set(content_terms(query)) if _ASKS_WHAT.search(query) and not _ASKS_WHETHER.match(query) else None
+    asks = query.rstrip().endswith("?") or _ASKS_WHAT.match(query)  # (a pasted statement asks nothing)
+    asked = set(content_terms(query)) if asks and not _ASKS_WHETHER.match(query) else None
     scored: list[tuple[float, int, int]] = []
     restating: set[int] = set()
     for rank, hit in enumerate(hits):

@@ -88,8 +88,11 @@ def _group_speaking(query: str, sources: set[Source], writers: dict[str, frozens
     """The sources of the one document whose title names the group the question gives as the
     speaker (not "What did governments propose?": no title names them)."""
     for said in _GROUP_SAYS.finditer(query):
+        words = said.group(1).split()
         group = set(content_terms(said.group(1)))
-        docs = {doc for doc, terms in writers.items() if group <= terms} if group else set()
+        if len(group) < 2 or any(_GENRE.fullmatch(w) for w in words):  # (not "the report", "recommendations")
+            continue
+        docs = {doc for doc, terms in writers.items() if group <= terms}
         if len(docs) == 1:
             return [{src for src in sources if src[0] in docs}]
     return []

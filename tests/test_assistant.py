@@ -27,6 +27,7 @@ def test_question_types_and_expected_values():
     assert parse("Which countries are the case studies?").kind == "list"
     assert parse("Into what categories does the note divide IOM's work?").kind == "list"
     assert parse("Which cross-cutting themes kept coming up?").kind == "list"
+    assert parse("What are they doing about remittance costs?").kind != "list"
     assert parse("The note divides IOM's work into several categories. What are they?").kind == "list"
     assert parse("Why do the poorest not emigrate?").kind == "explain"
     assert parse("Do IOM and the South Centre agree that brain drain costs tax revenue?").kind == "compare"
@@ -74,6 +75,8 @@ def test_question_types_and_expected_values():
 def test_short_answer_rules():
     assert short_answer(PERCENT, "About half the world's migrants are women.", "What share are women?") == "About half"
     assert short_answer(PERCENT, "In the second half of 2007 it chaired the GMG.", "What share?") == ""
+    assert short_answer(PERCENT, "In the second half of the decade it grew.", "What share?") == ""
+    assert short_answer(PERCENT, "Two-thirds of all remittances go home.", "What share?") == "Two-thirds"
     s = "Remittances reached USD 325 billion in 2010 and 14% were saved by 70,000 users."
     assert short_answer(MONEY, s, "How much?") == "USD 325 billion"
     assert short_answer(PERCENT, s, "What share?") == "14%"
@@ -572,6 +575,8 @@ def test_a_sentence_that_only_repeats_the_question_is_no_answer():
     assert set(_sentence_scores("What is the King Baudouin Foundation?", [[logo], [said]])) == {said}
     assert logo in _sentence_scores("Is there a King Baudouin Foundation?", [[logo], [said]])  # (it says so)
     assert logo in _sentence_scores("King Baudouin Foundation", [[logo], [said]])  # (a source looked for)
+    pasted = "The foundation which Baudouin set up supports projects."  # (a statement, though it says "which")
+    assert pasted in _sentence_scores(pasted, [[pasted], [said]])
 
 
 def test_a_sentence_before_in_the_same_paragraph_comes_in_one_citation_even_across_passages():

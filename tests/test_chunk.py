@@ -149,6 +149,10 @@ For a background note see: UNCTAD, "Maximizing the development impact of remitta
 
 WIPO, The Economics of Intellectual Property (New York and Geneva, United Nations).
 
+However, the second meeting took place in Manila, Philippines, 27–30 October 2008.
+
+Nevertheless, remittances matter most to two countries (Mexico, Philippines).
+
 The Commission's report, September 2005, page 2 of which lists the options, was widely read.
 
 ¹⁷ UNICEF – Division of Policy and Practice, Children Left Behind, working paper (New York, UNICEF, 2010), available from www.unicef.org/policy.pdf.

@@ -104,6 +104,7 @@ def test_a_body_named_as_the_speaker_is_its_chapters_and_the_documents_it_wrote(
     assert named("Why did civil society argue for it?") == named("What did civil society participants say?") \
         == {("csd.txt", "Remittances")}
     assert named("What did governments propose?") == named("Where did civil society meet?") == set()
+    assert named("What did the report say about remittances?") == named("Why do recommendations stress data?") == set()
 
 
 def test_what_a_source_that_fits_every_source_leaves_after_the_others_is_a_side():
