@@ -289,15 +289,16 @@ def _score(question: Question, query: str, vector, hits, retriever: Retriever,
         said = speaker if _source(ix, rows.start) in named else frozenset()
         sims = ix.sentence_vectors[rows.start:rows.stop] @ vector
         p_cover = coverage.share(retriever.passage_terms[hit.position])
+        before: set[str] = set()  # (the words of the sentence before, in this passage)
         for offset, s in enumerate(rows):
+            sentence = ix.sentences[s]
+            own = set(content_terms(sentence.text))
+            words = own | before if _DEMONSTRATIVE.match(sentence.text) else own
+            before = own
             if s in ix.references and question.expects != URL:
                 continue
-            sentence = ix.sentences[s]
-            words = set(content_terms(sentence.text))
-            if asked is not None and words <= asked:
+            if asked is not None and own <= asked:
                 restating.add(s)
-            if offset and _DEMONSTRATIVE.match(sentence.text):
-                words |= set(content_terms(ix.sentences[s - 1].text))
             cover = coverage.share(words | said, alike=False)
             typed = W_TYPE * _typed(question, sentence.text, retriever.common_words)
             typed += W_KIND * fits_kind(question.kind, sentence.text)
