@@ -190,7 +190,7 @@ def _ask(args, settings: Settings) -> int:
         page = f" · page {c.page}" if c.page is not None else ""
         print(f"[{i}] {c.title}{page} · {c.section or '-'} · paragraph {c.paragraph} "
               f"({c.doc}, chars {c.start}-{c.end})")
-        print(f"    “{' '.join(c.quote.split())}”")
+        print(f"    “{' '.join(c.shown.split())}”")
     print(f"\nconfidence {answer.confidence:.2f}")
     return 0
 

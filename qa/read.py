@@ -508,11 +508,12 @@ def _whole(ix, s: int) -> list[int]:
 
 
 def _take_whole(ix, chosen: list[int], s: int) -> None:
-    """Quote a sentence, and the other half of it, when a page break cut it, if that fits."""
+    """Quote a sentence, and the other half of it, when a page break cut it, if that fits (in
+    the order of the text, so a comparison's quote of each side keeps the halves together)."""
     chosen.append(s)
     for half in _whole(ix, s)[1:]:
         if half not in chosen and _words(ix, chosen + [half]) <= MAX_WORDS:
-            chosen.append(half)
+            chosen.insert(chosen.index(s) + (half > s), half)
 
 
 # An item of a list written as paragraphs: "First, wider and deeper inter-state cooperation…"

@@ -106,16 +106,15 @@ def excerpt(citation: Citation, texts: Mapping[str, str], hits: Sequence[Hit]) -
         # A bound that is the edge of the context window (not a blank line) cuts the paragraph.
         lead = "… " if 0 < low == citation.start - CONTEXT_CHARS else ""
         trail = " …" if len(text) > high == citation.end + CONTEXT_CHARS else ""
-        return Excerpt(lead + text[low:citation.start], text[citation.start:citation.end],
-                       text[citation.end:high] + trail)
-    quote = squash(citation.quote).strip()
+        return Excerpt(lead + text[low:citation.start], citation.shown, text[citation.end:high] + trail)
+    quote = squash(citation.shown).strip()
     for hit in hits:
         if hit.doc == citation.doc and hit.start <= citation.start and citation.end <= hit.end:
             passage = squash(hit.text)
             at = passage.find(quote)
             if quote and at >= 0:
                 return Excerpt(passage[:at], quote, passage[at + len(quote):])
-    return Excerpt("", citation.quote, "")
+    return Excerpt("", citation.shown, "")
 
 
 def source_label(doc: str, documents: Mapping[str, DocumentMeta], title: str = "") -> str:
@@ -172,7 +171,7 @@ def citation_html(number: int, citation: Citation, documents: Mapping[str, Docum
         f'<span class="qa-number">[{number}]</span> '
         f"{source_label(citation.doc, documents, citation.title)}"
         + (f' <span class="qa-location">· {location}</span>' if location else "")
-        + f'<span class="qa-quote">“{escape(citation.quote).strip()}”</span></summary>'
+        + f'<span class="qa-quote">“{escape(citation.shown).strip()}”</span></summary>'
         + excerpt_html(excerpt(citation, texts, hits))
         + "</details>"
     )
@@ -311,7 +310,7 @@ def plain_text(answer: Answer, documents: Mapping[str, DocumentMeta] | None = No
     if answer.citations:
         lines += ["", "References:"]
         lines += [_reference(i, c.title or _title(c.doc, documents), c.section, c.paragraph,
-                             c.quote, c.page)
+                             c.shown, c.page)
                   for i, c in enumerate(answer.citations, 1)]
     return "\n".join(lines)
 

@@ -600,6 +600,25 @@ def test_a_sentence_before_in_the_same_paragraph_comes_in_one_citation_even_acro
     assert chosen == [2]  # (not across paragraphs)
 
 
+def test_a_sentence_a_page_break_cut_is_one_citation_eliding_the_page_s_footnotes():
+    from types import SimpleNamespace as NS
+
+    from qa.assistant import _cite, _runs
+
+    doc = "For example, the\n\n29 A footnote.\n\nBerne Initiative brought governments together. It met."
+    texts = ("For example, the", "29 A footnote.", "Berne Initiative brought governments together.", "It met.")
+    starts = [doc.index(t) for t in texts]
+    ix = NS(continues={0: 2}, documents={"a": NS(text=doc, meta=NS(title="T", page_at=lambda _: None))},
+            sentences=[NS(doc="a", passage=p, start=b, end=b + len(t), text=t)
+                       for p, b, t in zip((0, 0, 1, 1), starts, texts)],
+            passages=[NS(doc="a", section="S", paragraph=n) for n in (1, 3)])
+    runs = _runs(ix, [0, 2, 3])
+    assert runs == [[0, 2, 3]]
+    cited = _cite(ix, runs[0])
+    assert cited.quote == doc[cited.start:cited.end] and cited.paragraph == 1
+    assert cited.shown == "For example, the … Berne Initiative brought governments together. It met."
+
+
 def test_a_sentence_that_introduces_a_list_brings_its_items():
     from types import SimpleNamespace as NS
 
@@ -889,6 +908,11 @@ def test_real_corpus_sections_footnotes_and_plans(bundled_settings):
     assert not plan.abstained and not any(c.quote.lstrip("¹²³⁴⁵⁶⁷⁸⁹⁰").startswith(" UNHCR, \"") for c in plan.citations)
     online = assistant.ask("Where online can I read UNHCR's 2011 booklet on the 10-Point Plan in Action?")
     assert online.short_answer == "www.unhcr.org/refworld/docid/4d9430ea2.html"  # but it gives the web address
+    # A sentence a page break cut is one citation: "For example, the" / (footnote) / "Berne Initiative, …".
+    berne = assistant.ask("What is the Berne Initiative?")
+    cut = next(c for c in berne.citations if c.elided)
+    assert ix.documents[cut.doc].text[cut.start:cut.end] == cut.quote and "Formerly" in cut.quote
+    assert "the … Berne Initiative" in cut.shown and "Formerly" not in cut.shown and "[1] Berne" not in berne.text
     # ...and a meeting the documents only announce has no conclusions to quote.
     announced = assistant.ask("What did UNCTAD's 2014 expert meeting on remittances and women's economic empowerment conclude?")
     assert announced.abstained and "planned" in announced.reason

@@ -114,6 +114,16 @@ def test_excerpt_cuts_a_long_paragraph_with_ellipses() -> None:
     assert len(part.before) <= render.CONTEXT_CHARS + 2
 
 
+def test_a_sentence_a_page_break_cut_is_shown_without_the_page_s_footnotes() -> None:
+    text = "Before. For example, the\n\n12 A footnote.\n\nBerne Initiative was launched. After."
+    start, end = text.index("For"), text.index(" After")
+    cited = Citation(doc=DOC, title=TITLE, section="", paragraph=1, start=start, end=end,
+                     quote=text[start:end], elided=((text.index("\n\n12"), text.index("Berne")),))
+    assert cited.shown == "For example, the … Berne Initiative was launched."
+    assert "footnote" not in render.citation_html(1, cited, {}, {DOC: text}, ())
+    assert render.excerpt(cited, {DOC: text}, ()).quote == cited.shown
+
+
 def test_excerpt_falls_back_to_the_retrieved_passage_then_to_the_quote(
         assistant: FakeAssistant) -> None:
     answer = assistant.ask(ANSWERABLE)
