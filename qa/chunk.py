@@ -108,6 +108,8 @@ _REFERENCE_OPENS = re.compile(
 _CITES = re.compile(r"available (?:from|at|on)|downloaded from|(?:www\.|https?://)\S*"
                     r"|\((?:[^()]*,\s*)?(?:\d{1,2}\s)?(?:[A-Z][a-z]+\s)?(?:19|20)\d\d\)"
                     r"|\b(?:19|20)\d\d,\s(?:page|p\.|pp\.)\s?\d+"  # (34 of the South Centre note's footnotes)
+                    # (a pointer within the document: "For more information on RCPs, see Section 4.2.")
+                    r"|\b[Ss]ee (?:also )?(?:[Ss]ections?|[Cc]hapters?|[Aa]nnex(?:es)?|[Pp]arts?|[Bb]ox(?:es)?)\s[\dIVX][\w.]*"
                     # (a title in quotes, then "…," Geneva, 29 July 2009.)
                     r"|[\"”][^\"”“]*,[\"”]?\s[A-Z][a-z]+,\s(?:\d{1,2}(?:[–-]\d{1,2})?\s)?(?:January|February|March|April|May"
                     r"|June|July|August|September|October|November|December)\s(?:19|20)\d\d\b"

@@ -156,6 +156,8 @@ Nevertheless, remittances matter most to two countries (Mexico, Philippines).
 The Commission's report, September 2005, page 2 of which lists the options, was widely read.
 
 ¹⁷ UNICEF – Division of Policy and Practice, Children Left Behind, working paper (New York, UNICEF, 2010), available from www.unicef.org/policy.pdf.
+
+¹⁸ For more information on regional consultative processes, see Section 4.2.
 """
 
 
@@ -168,6 +170,7 @@ def test_footnotes_that_only_cite_a_source_are_references():
     quoted = [sentences[i].text for i in references(sentences, {"a.txt": FOOTNOTES})]
     assert any(t.startswith("See IOM's website") for t in quoted)
     assert not any(t.startswith("See MSC") for t in quoted)  # it goes on to say when they took effect
+    assert any(t.startswith("For more information on regional") for t in quoted)  # it points to a section
     text = "In the Philippines, migrants send more money home (World Bank, 2011)."
     _, sentences = chunk("b.txt", text, segment(text))
     assert not references(sentences, {"b.txt": text})  # it says something, then cites
