@@ -307,10 +307,21 @@ def _values(expects: str, sentence: str, common: frozenset[str]) -> list[str]:
             sentence = other.sub(" ", sentence)
         found = [m.group().strip(" ,.") for m in PATTERNS[COUNT].finditer(sentence)]
         return [f for f in found if not _YEAR.match(f.replace(",", ""))]
-    if expects == PERSON:
-        names = [m.group(1).strip(" ,.") for m in _NAMES.finditer(sentence)]
+    if expects == PERSON:  # (not the start of a body's name: "King Baudouin Foundation")
+        names = [m.group(1).strip(" ,.") for m in _NAMES.finditer(sentence)
+                 if not _opens_a_body(sentence, m.start(1) + len(m.group(1)), common)]
         return [f for f in names if re.match(_HONORIFIC, f) or not any(w.lower() in common for w in f.split())]
     return found
+
+
+_NEXT_WORD = re.compile(r"\s([A-Z][a-z]+)\b")
+
+
+def _opens_a_body(sentence: str, end: int, common: frozenset[str]) -> bool:
+    """True when the capitalised words that end at ``end`` go on with one the corpus also writes
+    in lower case: they open the name of a body ("King Baudouin Foundation"), not a person's."""
+    after = _NEXT_WORD.match(sentence, end)
+    return after is not None and after.group(1).lower() in common
 
 
 def _kind_of_actor(name: str) -> str:

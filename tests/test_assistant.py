@@ -161,6 +161,9 @@ def test_a_person_is_named_by_an_honorific_or_words_the_corpus_never_writes_in_l
     assert not matches(PERSON, "As the UN Secretary General said, Civil Society met.", common)
     assert short_answer(PERSON, "Rapporteur François Crépeau took office.", "Who?", common | {"rapporteur"}) \
         == "François Crépeau"  # a name right after a capitalised common word
+    # the start of a body's name is no person ("King Baudouin Foundation", "San Remo Institute")
+    assert not matches(PERSON, "The King Baudouin Foundation thanks the San Remo Institute.",
+                       common | {"the", "foundation", "institute"})
 
 
 def test_follow_up_detection():
