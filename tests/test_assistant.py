@@ -800,6 +800,24 @@ def test_a_question_in_two_parts_gets_two_quotes():
                    scored, ix, []) == [0, 1]
 
 
+def test_a_lead_in_quoted_with_its_items_needs_no_second_quote():
+    from types import SimpleNamespace as NS
+
+    from qa.read import _select
+
+    texts = ["The outcomes of the Dialogue will set the agenda for the decade.",
+             "Two concrete measures to enhance the benefits of migration are:",
+             "- (a) Strengthen the evidence base.", "- (b) Reduce the costs of migrating."]
+    starts = [0, 100, 200, 300]
+    ix = NS(continues={}, continued={}, references=set(), passages=[NS(section="Recommendations")],
+            documents={"a": NS(text="\n\n".join(texts))},
+            sentences=[NS(doc="a", passage=0, start=b, end=b + len(t), text=t) for b, t in zip(starts, texts)])
+    scored = [(2.0, 1, 0), (1.9, 0, 0), (1.0, 2, 0), (0.9, 3, 0)]
+    question = parse("What two measures did the World Bank propose to increase the benefits of migration?")
+    assert question.kind in ("recommendation", "list")
+    assert _select(question, scored, ix, []) == [1, 2, 3]  # not the preamble too
+
+
 def test_kind_cues_mark_recommendations_and_explanations():
     from qa.question import fits_kind
 
