@@ -184,8 +184,8 @@ def _ask(args, settings: Settings) -> int:
     print(answer.text)
     if answer.short_answer:
         print(f"\nIn short: {answer.short_answer}")
-    if answer.citations:
-        print("\nSources:")
+    if answer.citations:  # (an abstention quotes the nearest passage its reason points to)
+        print("\nNearest passage:" if answer.abstained else "\nSources:")
     for i, c in enumerate(answer.citations, 1):
         page = f" · page {c.page}" if c.page is not None else ""
         print(f"[{i}] {c.title}{page} · {c.section or '-'} · paragraph {c.paragraph} "

@@ -196,8 +196,8 @@ def answer_html(answer: Answer, documents: Mapping[str, DocumentMeta],
                 texts: Mapping[str, str], notice: str = "") -> str:
     """The chat reply for an answer: text with markers, then its sources.
 
-    An abstention says plainly that the documents do not answer, gives the reason and lists
-    the closest passages found.
+    An abstention says plainly that the documents do not answer, gives the reason, quotes the
+    nearest passage the reason points to and lists other close passages, three in all.
 
     Args:
         answer: what the assistant returned.
@@ -210,12 +210,17 @@ def answer_html(answer: Answer, documents: Mapping[str, DocumentMeta],
         detail = answer.reason or answer.text
         parts.append(f'<p class="qa-abstain"><strong>{ABSTAIN_HEADLINE}</strong>'
                      + (f" {text_html(detail)}" if detail.strip() else "") + "</p>")
-        closest = answer.retrieved[:CLOSEST_PASSAGES]
-        if closest:
+        nearest, others = _closest(answer)
+        if nearest:
+            parts.append('<div class="qa-sources"><div class="qa-heading">Nearest passage</div>'
+                         + "".join(citation_html(i, c, documents, texts, answer.retrieved)
+                                   for i, c in enumerate(nearest, 1))
+                         + "</div>")
+        if others:
             parts.append('<div class="qa-sources"><div class="qa-heading">'
-                         "Closest passages found</div>"
+                         f"{'Other close passages' if nearest else 'Closest passages found'}</div>"
                          + "".join(hit_html(i, hit, documents, texts)
-                                   for i, hit in enumerate(closest, 1))
+                                   for i, hit in enumerate(others, len(nearest) + 1))
                          + "</div>")
     else:
         parts.append(f'<p class="qa-text">{text_html(answer.text, len(answer.citations))}</p>')
@@ -227,6 +232,16 @@ def answer_html(answer: Answer, documents: Mapping[str, DocumentMeta],
                                    for i, c in enumerate(answer.citations, 1))
                          + "</div>")
     return f'<div class="qa-answer">{"".join(parts)}</div>'
+
+
+def _closest(answer: Answer) -> tuple[tuple[Citation, ...], tuple[Hit, ...]]:
+    """What an abstention shows, ``CLOSEST_PASSAGES`` in all: the nearest quotes, which its
+    reason points to ("the nearest passage is quoted below"), then the retrieved passages that
+    hold none of them."""
+    nearest = answer.citations[:CLOSEST_PASSAGES]
+    others = tuple(h for h in answer.retrieved
+                   if not any(c.doc == h.doc and h.start <= c.start < h.end for c in nearest))
+    return nearest, others[:CLOSEST_PASSAGES - len(nearest)]
 
 
 def question_html(question: str) -> str:
@@ -293,26 +308,30 @@ def plain_text(answer: Answer, documents: Mapping[str, DocumentMeta] | None = No
     Returns:
         The answer text then ``[n] title, page p, section "…", paragraph n: "quote"`` lines
         (the page for paged formats only); for an
-        abstention, the headline, the reason and the closest passages.
+        abstention, the headline, the reason, the nearest quote and other close passages.
     """
     documents = documents or {}
     if answer.abstained:
         detail = (answer.reason or answer.text).strip()
         lines = [f"{ABSTAIN_HEADLINE} {detail}".strip()]
-        closest = answer.retrieved[:CLOSEST_PASSAGES]
-        if closest:
-            lines += ["", "Closest passages found:"]
+        nearest, others = _closest(answer)
+        if nearest:
+            lines += ["", "Nearest passage:"] + _references(nearest, documents)
+        if others:
+            lines += ["", "Other close passages:" if nearest else "Closest passages found:"]
             lines += [_reference(i, _title(h.doc, documents), h.section, h.paragraph,
                                  clip(h.text), _page(h.doc, h.start, documents))
-                      for i, h in enumerate(closest, 1)]
+                      for i, h in enumerate(others, len(nearest) + 1)]
         return "\n".join(lines)
     lines = [answer.text.strip()]
     if answer.citations:
-        lines += ["", "References:"]
-        lines += [_reference(i, c.title or _title(c.doc, documents), c.section, c.paragraph,
-                             c.shown, c.page)
-                  for i, c in enumerate(answer.citations, 1)]
+        lines += ["", "References:"] + _references(answer.citations, documents)
     return "\n".join(lines)
+
+
+def _references(citations: Sequence[Citation], documents: Mapping[str, DocumentMeta]) -> list[str]:
+    return [_reference(i, c.title or _title(c.doc, documents), c.section, c.paragraph, c.shown, c.page)
+            for i, c in enumerate(citations, 1)]
 
 
 def _title(doc: str, documents: Mapping[str, DocumentMeta]) -> str:

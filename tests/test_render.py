@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest_app import (ANSWERABLE, DOC, FEES, META, SUM_QUOTE, TEXT, TITLE, UNANSWERABLE,
-                          UNANSWERABLE_REASON, FakeAssistant)
+from conftest_app import (ANSWERABLE, DIASPORA_HIT, DOC, FEES, FEES_HIT, FEES_QUOTE, META, SUM_HIT, SUM_QUOTE,
+                          TEXT, TITLE, UNANSWERABLE, UNANSWERABLE_REASON, FakeAssistant, citation)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -86,6 +86,20 @@ def test_abstention_says_so_with_reason_and_three_closest_passages() -> None:
     assert out.count('<details class="qa-source">') == 3
     assert "section “&lt;b&gt;S&lt;/b&gt;”, paragraph 3" in out
     assert "paragraph 4" not in out
+
+
+def test_abstention_quotes_the_nearest_passage_its_reason_points_to_then_others() -> None:
+    nearest = citation(FEES_QUOTE, 2)
+    answer = Answer(question="q", text="", short_answer="", citations=(nearest,), confidence=0.1,
+                    abstained=True, reason="Not for 2008; the closest passage is quoted below.",
+                    retrieved=(FEES_HIT, SUM_HIT, DIASPORA_HIT))
+    out = render.answer_html(answer, DOCUMENTS, TEXTS)
+    assert out.index("Nearest passage") < out.index("Other close passages")
+    assert out.count('<details class="qa-source">') == 3  # the quote, and the two passages not holding it
+    assert f"“{FEES_QUOTE}”" in out and '<span class="qa-number">[3]</span>' in out
+    lines = render.plain_text(answer, DOCUMENTS).splitlines()
+    assert lines[2:4] == ["Nearest passage:", f'[1] {TITLE}, section "1. Remittances", paragraph 2: "{FEES_QUOTE}"']
+    assert lines[5] == "Other close passages:" and lines[6].startswith("[2]") and len(lines) == 8
 
 
 def test_abstention_of_fake_shows_escaped_passage(assistant: FakeAssistant) -> None:
