@@ -2,7 +2,7 @@
 
 Pure functions over text. Every span is ``[start, end)`` into the text exactly as read, so
 ``text[start:end]`` is what a user finds with Ctrl-F. What PDF extraction left behind (tables of
-contents, page numbers and running headers, lines broken mid-sentence, ``**bold**`` marks,
+contents, page numbers and running headers, lines broken mid-sentence, ``**bold**`` and ``*italic*`` marks,
 footnote markers) is recognised here; :func:`clean` only changes what is embedded and read.
 """
 
@@ -33,6 +33,7 @@ _NUMBERED = re.compile(
 )
 _ROMAN_HEAD = re.compile(r"([IVX]{1,5})\.\s")
 _MARKDOWN = re.compile(r"^(#{1,6})\s+(?=\S)")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])|(?<=[^\s*])\*(?![\w*])")  # *italic* marks, not a bullet's "* "
 _BULLET = re.compile(r"^\s*(?:[-•*▪◦●–]|\(?[a-z0-9]{1,3}\)|[a-z]\.)\s+")
 FOOTNOTE_MARK = "[¹²³⁴⁵⁶⁷⁸⁹⁰]+"
 _FOOTNOTE = re.compile(f"^{FOOTNOTE_MARK}")
@@ -194,9 +195,9 @@ def split_sentences(text: str, start: int, end: int) -> list[Span]:
 
 
 def clean(raw: str) -> str:
-    """Text for embedding and reading: bold marks, footnote markers, hyphenation and
+    """Text for embedding and reading: bold and italic marks, footnote markers, hyphenation and
     line breaks removed, whitespace collapsed. Never used for offsets."""
-    s = raw.replace("**", "").replace("\\dots", "…")
+    s = _EMPHASIS.sub("", raw.replace("**", "")).replace("\\dots", "…")
     s = _SUPERSCRIPTS.sub("", s)
     s = re.sub(r"(?<=[a-z])-\s*\n\s*(?=[a-z])", "", s)
     return re.sub(r"\s+", " ", s).strip()

@@ -91,6 +91,8 @@ def test_list_items_are_separate_sentences_and_long_lines_are_cut():
 def test_clean_removes_marks_but_offsets_stay_raw():
     raw = "**Bold** migra-\ntion policy¹ works."
     assert clean(raw) == "Bold migration policy works."
+    # italics go, a bullet's star and a product's do not ("A. *What is migration?*" is a heading)
+    assert clean("A. *What is migration?* * item 2*3") == "A. What is migration? * item 2*3"
 
 
 def test_markdown_headings_keep_their_first_character():
