@@ -33,6 +33,9 @@ TITLE = "Ask the migration and development documents"
 INTERNAL_ERROR = ("Something went wrong while answering; the error was logged on the server. "
                   "Please try again or rephrase the question.")
 DEFAULT_K = 10  # the passages the reader sees; the default of Assistant.ask
+# Questions answered at once (the Assistant is thread-safe): a slow generative answer does not
+# hold up everyone else's; uploads stay one at a time.
+ASKS_AT_ONCE = 4
 EXAMPLES = (
     "How much money does the Somali diaspora organisation HIRDA send to Somalia each year?",
     "How does IOM distinguish people smuggling from human trafficking?",
@@ -172,9 +175,11 @@ def build_demo(assistant: AssistantLike, settings: Settings | None = None) -> gr
                     status = gr.HTML(elem_id="qa-upload-status")
 
         inputs, outputs = [box, history, shown, k, reader], [box, chatbot, history, shown, copy]
-        box.submit(respond, inputs, outputs, api_name="ask")
+        box.submit(respond, inputs, outputs, api_name="ask", concurrency_limit=ASKS_AT_ONCE,
+                   concurrency_id="ask")
         chatbot.example_select(_example_text, None, box, api_visibility="private").then(
-            respond, inputs, outputs, api_visibility="private")
+            respond, inputs, outputs, api_visibility="private", concurrency_limit=ASKS_AT_ONCE,
+            concurrency_id="ask")  # (one group: its limit is the lowest of its events')
         # The chatbot's own clear button empties the display; start the conversation afresh.
         chatbot.clear(lambda: ([], [], ""), None, [history, shown, copy], api_visibility="private")
         files.upload(upload, files, [status, listing, files], api_visibility="private")

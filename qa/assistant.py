@@ -172,11 +172,11 @@ def _cite(ix: Index, run: list[int]) -> Citation:
     first, last = ix.sentences[run[0]], ix.sentences[run[-1]]
     passage = ix.passages[first.passage]
     doc = ix.documents[first.doc]
-    gaps = ((ix.sentences[a].end, ix.sentences[b].start) for a, b in zip(run, run[1:]))
+    cuts = ((ix.sentences[a].end, ix.sentences[b].start) for a, b in zip(run, run[1:]) if ix.continues.get(a) == b)
     return Citation(doc=first.doc, title=doc.meta.title, section=passage.section,
                     paragraph=passage.paragraph, start=first.start, end=last.end,
                     quote=doc.text[first.start:last.end], page=doc.meta.page_at(first.start),
-                    elided=tuple((a, b) for a, b in gaps if doc.text[a:b].strip()))
+                    elided=tuple((a, b) for a, b in cuts if doc.text[a:b].strip()))
 
 
 def _make_reader(name: str, model: str):

@@ -108,8 +108,6 @@ _REFERENCE_OPENS = re.compile(
 _CITES = re.compile(r"available (?:from|at|on)|downloaded from|(?:www\.|https?://)\S*"
                     r"|\((?:[^()]*,\s*)?(?:\d{1,2}\s)?(?:[A-Z][a-z]+\s)?(?:19|20)\d\d\)"
                     r"|\b(?:19|20)\d\d,\s(?:page|p\.|pp\.)\s?\d+"  # (34 of the South Centre note's footnotes)
-                    # (a pointer within the document: "For more information on RCPs, see Section 4.2.")
-                    r"|\b[Ss]ee (?:also )?(?:[Ss]ections?|[Cc]hapters?|[Aa]nnex(?:es)?|[Pp]arts?|[Bb]ox(?:es)?)\s[\dIVX][\w.]*"
                     # (a title in quotes, then "…," Geneva, 29 July 2009.)
                     r"|[\"”][^\"”“]*,[\"”]?\s[A-Z][a-z]+,\s(?:\d{1,2}(?:[–-]\d{1,2})?\s)?(?:January|February|March|April|May"
                     r"|June|July|August|September|October|November|December)\s(?:19|20)\d\d\b"
@@ -120,6 +118,12 @@ CITE_TAIL_WORDS = 2  # a web address split by a page's line break leaves a word 
 # "See IOM's website at www.iom.int for a comprehensive picture of…"); not one that goes on to say
 # something ("See MSC resolutions 153(78)…, which entered into force on 1 July 2006.").
 _POINTS = re.compile(rf"(?:{FOOTNOTE_MARK})?\s*(?:See|Visit)\b")
+# A footnote that only sends the reader to a part of the document ("¹⁸ For more information on
+# RCPs, see Section 4.2.", "12 See Section 3.1."); not one that says something first ("Germany
+# raised its quota by 20%; see Section 4.2.").
+_POINTS_WITHIN = re.compile(rf"(?:{FOOTNOTE_MARK}|\d{{1,3}}\s)?\s*(?:For (?:more |further )?(?:information|details"
+                            r"|a discussion)\b[^.;]*,\s*see|See) (?:also )?(?:[Ss]ections?|[Cc]hapters?|[Aa]nnex(?:es)?"
+                            r"|[Pp]arts?|[Bb]ox(?:es)?)\s[\dIVX][\w.]*?\.?\s*$")
 _FOR = re.compile(r"\s*for\b")
 
 
@@ -132,7 +136,8 @@ def references(sentences: Sequence[Sentence], texts: Mapping[str, str]) -> froze
         text = texts[sentence.doc][sentence.start:sentence.end]
         ends = [m.end() for m in _CITES.finditer(text)] if _REFERENCE_OPENS.match(text) else []
         tail = text[ends[-1]:] if ends else ""
-        if ends and (len(tail.split()) <= CITE_TAIL_WORDS or _POINTS.match(text) and _FOR.match(tail)):
+        if ends and (len(tail.split()) <= CITE_TAIL_WORDS or _POINTS.match(text) and _FOR.match(tail)) \
+                or _POINTS_WITHIN.match(text):
             found.add(i)
     return frozenset(found)
 

@@ -379,9 +379,11 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides:
         picks = _answers_of_each(scored, ix, sides)
         for k, s in enumerate(picks, 1):
             if s not in chosen:  # (a page break's cut may join two chapters)
+                side = len(chosen)
                 _take(ix, chosen, s)
                 share = MAX_WORDS * k // len(picks)  # each side its share of the words
                 _carry_on(ix, chosen, scored, s, share, share)
+                chosen[side:] = _in_text_order(ix, chosen[side:])  # (a cut sentence's halves together)
         return chosen
     best_score, best, _ = scored[0]
     # A factoid needs one quote; an explanation its best sentence and the one after (see _take),
@@ -412,7 +414,11 @@ def _select(question: Question, scored: list[tuple[float, int, int]], ix, sides:
         if value != NONE and not any(matches(value, ix.sentences[s].text, common) for s in chosen):
             _take_value(question, value, scored, ix, chosen, common)
     _carry_on(ix, chosen, scored, best, CONTEXT_WORDS, MAX_WORDS)
-    return sorted(chosen, key=lambda s: (ix.sentences[s].doc, ix.sentences[s].start))
+    return _in_text_order(ix, chosen)
+
+
+def _in_text_order(ix, sentences: list[int]) -> list[int]:
+    return sorted(sentences, key=lambda s: (ix.sentences[s].doc, ix.sentences[s].start))
 
 
 def _carry_on(ix, chosen: list[int], scored: list[tuple[float, int, int]], best: int, words: int,
@@ -512,12 +518,11 @@ def _whole(ix, s: int) -> list[int]:
 
 
 def _take_whole(ix, chosen: list[int], s: int) -> None:
-    """Quote a sentence, and the other half of it, when a page break cut it, if that fits (in
-    the order of the text, so a comparison's quote of each side keeps the halves together)."""
+    """Quote a sentence, and the other half of it, when a page break cut it, if that fits."""
     chosen.append(s)
     for half in _whole(ix, s)[1:]:
         if half not in chosen and _words(ix, chosen + [half]) <= MAX_WORDS:
-            chosen.insert(chosen.index(s) + (half > s), half)
+            chosen.append(half)
 
 
 # An item of a list written as paragraphs: "First, wider and deeper inter-state cooperation…"

@@ -130,8 +130,9 @@ class Citation:
     end: int
     quote: str  # == document text[start:end]
     page: int | None = None  # 1-based page of ``start``, for paged formats (PDF)
-    # [start, end) spans inside the quote that are no part of it: what a page break put between
-    # the halves of a sentence it cut (the page's footnotes, its number); shown as " … "
+    # [start, end) document offsets, in order, of what lies inside the quote but is no part of
+    # it: what a page break put between the halves of a sentence it cut (the page's footnotes,
+    # its number); shown as " … "
     elided: tuple[tuple[int, int], ...] = ()
 
     @property
@@ -139,12 +140,13 @@ class Citation:
         """The quote as it reads, each elided span replaced by " … "."""
         parts, at = [], self.start
         for start, end in self.elided:
-            parts.append(self.quote[at - self.start:start - self.start].rstrip())
+            parts.append(self.quote[at - self.start:start - self.start].strip())
             at = end
-        return " … ".join(parts + [self.quote[at - self.start:].lstrip()])
+        parts.append(self.quote[at - self.start:].strip())
+        return " … ".join(part for part in parts if part)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "shown": self.shown}
 
 
 @dataclass(frozen=True)

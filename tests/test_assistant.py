@@ -622,6 +622,38 @@ def test_a_sentence_a_page_break_cut_is_one_citation_eliding_the_page_s_footnote
     assert cited.shown == "For example, the … Berne Initiative brought governments together. It met."
 
 
+def test_a_side_of_a_comparison_keeps_a_cut_sentence_whole_and_in_order():
+    from types import SimpleNamespace as NS
+
+    from qa.assistant import _runs
+    from qa.read import _select
+
+    texts = ["IOM counts 116 member States.", "Its membership rose as more States were admitted by",
+             "¹ A footnote of the page.", "the Council in 2005, to 118.", "Therefore the note gives 118."]
+    doc = "\n\n".join(texts)
+    starts = [doc.index(t) for t in texts]
+    ix = NS(continues={1: 3}, continued={3: 1}, references={2}, acronyms={}, documents={"sc.txt": NS(text=doc)},
+            passages=[NS(doc="sc.txt", section="A", paragraph=1), NS(doc="sc.txt", section="B", paragraph=1),
+                      NS(doc="sc.txt", section="B", paragraph=2)],
+            sentences=[NS(doc="sc.txt", passage=p, start=b, end=b + len(t), text=t)
+                       for p, b, t in zip((0, 1, 1, 2, 2), starts, texts)],
+            sentence_vectors=np.eye(5, dtype=np.float32))
+    sides = [{("sc.txt", "A")}, {("sc.txt", "B")}]
+    chosen = _select(parse("What do A and B each say about membership?"), [(2.0, 4, 0), (1.9, 0, 1)], ix, sides)
+    assert chosen == [0, 1, 3, 4]  # "Therefore…" brings the sentence before, and that its head, in order
+    assert _runs(ix, chosen) == [[0], [1, 3, 4]]  # one citation for the cut sentence and what follows
+
+
+def test_a_citation_shows_its_quote_without_what_it_elides():
+    from qa.types import Citation
+
+    text = "AAA.\n\n¹ note\n\nBBB\n\n2\n\nCCC."
+    quote = Citation(doc="d", title="", section="", paragraph=1, start=0, end=len(text), quote=text,
+                     elided=((4, text.index("BBB")), (text.index("BBB") + 3, text.index("CCC"))))
+    assert quote.shown == "AAA. … BBB … CCC." and quote.to_dict()["shown"] == quote.shown
+    assert Citation(doc="d", title="", section="", paragraph=1, start=0, end=4, quote=" AAA").shown == "AAA"
+
+
 def test_a_sentence_that_introduces_a_list_brings_its_items():
     from types import SimpleNamespace as NS
 

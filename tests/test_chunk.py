@@ -158,6 +158,10 @@ The Commission's report, September 2005, page 2 of which lists the options, was 
 ¹⁷ UNICEF – Division of Policy and Practice, Children Left Behind, working paper (New York, UNICEF, 2010), available from www.unicef.org/policy.pdf.
 
 ¹⁸ For more information on regional consultative processes, see Section 4.2.
+
+¹⁹ Germany, for example, raised its quota by 20% in 2005; see Section 4.2.
+
+20 For a discussion of remittances, see Section 3.2.
 """
 
 
@@ -166,11 +170,14 @@ def test_footnotes_that_only_cite_a_source_are_references():
     found = {sentences[i].text.split()[0] for i in references(sentences, {"a.txt": FOOTNOTES})}
     # not the body, not a footnote that goes on to say something; a line that points elsewhere is one
     # (an author's name may have a dash, small words; a book's date and page may end it)
-    assert found == {"UNHCR,", "See", "and", "Visit", "UNICEF", "Haas,", "For", "WIPO,"}
+    assert found == {"UNHCR,", "See", "and", "Visit", "UNICEF", "Haas,", "For", "WIPO,", "20"}
     quoted = [sentences[i].text for i in references(sentences, {"a.txt": FOOTNOTES})]
     assert any(t.startswith("See IOM's website") for t in quoted)
     assert not any(t.startswith("See MSC") for t in quoted)  # it goes on to say when they took effect
-    assert any(t.startswith("For more information on regional") for t in quoted)  # it points to a section
+    # one that only points to a section is one, its mark a superscript or plain digits; not one that says something first
+    assert any(t.startswith("For more information on regional") for t in quoted)
+    assert any("For a discussion of remittances" in t for t in quoted)
+    assert not any("Germany" in t for t in quoted)
     text = "In the Philippines, migrants send more money home (World Bank, 2011)."
     _, sentences = chunk("b.txt", text, segment(text))
     assert not references(sentences, {"b.txt": text})  # it says something, then cites

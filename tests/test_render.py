@@ -217,3 +217,13 @@ def test_the_app_offers_the_span_reader_only_once_a_model_is_set(assistant: Fake
 
     assert offered(Settings()) == ["extractive", "generative"]  # (it has no model of its own)
     assert offered(Settings(reader_model="/models/squad2")) == ["extractive", "hf-qa", "generative"]
+
+
+def test_the_app_answers_several_questions_at_once_and_adds_uploads_one_at_a_time(assistant: FakeAssistant) -> None:
+    import app_gradio
+
+    demo = app_gradio.build_demo(assistant)
+    asks = [f for f in demo.fns.values() if f.fn is not None and f.fn.__name__ == "respond"]
+    assert len(asks) == 2 and {(f.concurrency_id, f.concurrency_limit) for f in asks} == {("ask", app_gradio.ASKS_AT_ONCE)}
+    upload = next(f for f in demo.fns.values() if f.fn is not None and f.fn.__name__ == "upload")
+    assert upload.concurrency_limit in (1, "default")
